@@ -1,0 +1,31 @@
+"""The one exception type a user sees. Anything else escaping a stage is a bug."""
+
+from __future__ import annotations
+
+
+class ConfarchiveError(Exception):
+    """An expected failure, with a one-line message that says what went wrong and where."""
+
+    def one_line(self) -> str:
+        return " ".join(str(self).split())
+
+
+class UsageError(ConfarchiveError):
+    """Bad command line or configuration: exit code 2."""
+
+
+class FetchError(ConfarchiveError):
+    """An HTTP request that did not give what was expected."""
+
+    def __init__(self, message: str, *, url: str, status: int | None = None) -> None:
+        super().__init__(message)
+        self.url = url
+        self.status = status
+
+
+class NoVideoError(ConfarchiveError):
+    """A page with no recognisable talk media."""
+
+
+class MissingToolError(ConfarchiveError):
+    """A required program (ffmpeg, ffprobe, chromium) is not installed."""

@@ -1,0 +1,152 @@
+"""Audio/video through yt-dlp used as a library, in the talk's own work folder.
+
+yt-dlp's Python defaults are not its command-line defaults: ``retries`` and ``fragment_retries`` are 0
+and ``skip_unavailable_fragments`` silently drops fragments, so all are set here. HLS resume is not
+crash-safe with concurrent fragments (measured: truncated or doubled files that "succeeded"), so one
+fragment at a time, and the result is validated with ffprobe before a ``media.json`` marker says it
+counts. yt-dlp is imported lazily: a re-run of a finished archive never pays its 0.3 s import.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from ..errors import ConfarchiveError
+from ..model import Media, MediaFile, MediaKind
+from ..net import Rewriter
+from ..probe import probe
+from ..settings import Settings
+
+MARKER = "media.json"
+_GENERIC_KINDS = {MediaKind.HLS, MediaKind.DASH, MediaKind.FILE}
+
+
+class _Logger:
+    """Routes yt-dlp's messages into logging (stderr), never to stdout."""
+
+    def __init__(self, log: logging.Logger) -> None:
+        self._log = log
+
+    def debug(self, msg: str) -> None:
+        if not msg.startswith("[debug] "):
+            self._log.debug("yt-dlp: %s", msg)
+
+    def info(self, msg: str) -> None:
+        self._log.debug("yt-dlp: %s", msg)
+
+    def warning(self, msg: str) -> None:
+        self._log.info("yt-dlp: %s", msg)
+
+    def error(self, msg: str) -> None:
+        self._log.debug("yt-dlp: %s", msg)
+
+
+def _youtubedl_class(rewriter: Rewriter) -> type:
+    """A YoutubeDL whose every request (manifest, each fragment) leaves through the URL rewrites."""
+    import yt_dlp
+
+    class RewritingYoutubeDL(yt_dlp.YoutubeDL):  # type: ignore[misc]
+        def urlopen(self, req: Any) -> Any:
+            from yt_dlp.networking import Request
+
+            if isinstance(req, str):
+                req = Request(req)
+            logical = req.url
+            req.url = rewriter(logical)
+            response = super().urlopen(req)
+            if response.url == req.url:
+                response.url = logical  # relative fragment URLs resolve in the logical world
+            return response
+
+    return RewritingYoutubeDL
+
+
+def verified_media(workdir: Path, ffprobe: str) -> MediaFile | None:
+    """The media recorded by a previous run's marker, if the file is still there with its size."""
+    marker = workdir / MARKER
+    try:
+        data = json.loads(marker.read_text())
+        path = workdir / data["file"]
+        if path.stat().st_size == data["size"]:
+            return MediaFile(str(path), int(data["duration_ms"]), str(data["audio_codec"]), int(data["size"]))
+    except (OSError, ValueError, KeyError, TypeError):
+        pass
+    return None
+
+
+def _validate(path: Path, ffprobe: str, expected_s: float | None) -> MediaFile:
+    result = probe(ffprobe, path)
+    if result.audio_codec is None:
+        raise ConfarchiveError(f"downloaded media {path.name} has no audio stream")
+    if result.duration_ms <= 0:
+        raise ConfarchiveError(f"downloaded media {path.name} has no duration")
+    if expected_s and abs(result.duration_ms / 1000 - expected_s) > 1.0:
+        raise ConfarchiveError(
+            f"downloaded media lasts {result.duration_ms / 1000:.1f} s, the source says {expected_s:.1f} s"
+        )
+    return MediaFile(str(path), result.duration_ms, result.audio_codec, path.stat().st_size)
+
+
+def download_media(
+    media: Media,
+    workdir: Path,
+    settings: Settings,
+    rewriter: Rewriter,
+    log: logging.Logger,
+    progress: Callable[[dict[str, Any]], None] | None = None,
+) -> MediaFile:
+    """Download ``media`` into ``workdir``, validate it, and mark it done; reuse a marked download."""
+    done = verified_media(workdir, settings.tools.ffprobe)
+    if done is not None:
+        return done
+    workdir.mkdir(parents=True, exist_ok=True)
+    import yt_dlp
+
+    headers = {"User-Agent": settings.network.user_agent}
+    if media.referer:
+        headers["Referer"] = media.referer
+    options: dict[str, Any] = {
+        "paths": {"home": str(workdir), "temp": str(workdir)},
+        "outtmpl": {"default": "media.%(ext)s"},
+        "format": "bestaudio[ext=m4a]/bestaudio/best",
+        "http_headers": headers,
+        "continuedl": True,
+        "retries": settings.network.retries * 2,
+        "fragment_retries": settings.network.retries * 2,
+        "skip_unavailable_fragments": False,
+        "concurrent_fragment_downloads": 1,
+        "socket_timeout": settings.network.timeout_s,
+        "noplaylist": True,
+        "quiet": True,
+        "noprogress": True,
+        "no_color": True,
+        "cachedir": False,
+        "logger": _Logger(log),
+        "progress_hooks": [progress] if progress else [],
+        "ffmpeg_location": os.path.dirname(settings.tools.ffmpeg) or None,
+    }
+    if media.kind in _GENERIC_KINDS:
+        options["force_generic_extractor"] = True
+    ydl_class = _youtubedl_class(rewriter)
+    try:
+        with ydl_class(options) as ydl:
+            info = ydl.extract_info(media.url, download=True)
+    except yt_dlp.utils.DownloadError as exc:
+        message = " ".join(str(exc).replace("ERROR: ", "").split())
+        raise ConfarchiveError(f"media download failed for {media.url}: {message}") from exc
+    downloads = (info or {}).get("requested_downloads") or []
+    if not downloads or not downloads[0].get("filepath"):
+        raise ConfarchiveError(f"media download for {media.url} produced no file")
+    path = Path(downloads[0]["filepath"])
+    result = _validate(path, settings.tools.ffprobe, (info or {}).get("duration"))
+    marker = {"file": path.name, "size": result.size, "duration_ms": result.duration_ms}
+    marker["audio_codec"] = result.audio_codec  # type: ignore[assignment]
+    tmp = workdir / (MARKER + ".tmp")
+    tmp.write_text(json.dumps(marker))
+    os.replace(tmp, workdir / MARKER)
+    return result

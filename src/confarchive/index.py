@@ -1,0 +1,141 @@
+"""``index.json`` (version 1, contract.md) and the minimal offline ``index.html`` at the archive root.
+
+Both are derived from the manifest alone, so they can be rebuilt at any time, hold no timestamps,
+and are rewritten only when their bytes change. Every text that came from the web is escaped.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+from collections.abc import Iterable, Mapping
+from urllib.parse import quote
+
+from .archive import Layout, write_if_changed
+from .model import Merged, SlideFile, Status, Talk
+from .store import Row
+
+INDEX_VERSION = 1
+
+
+def talk_entry(
+    talk: Talk,
+    layout: Layout,
+    folder: str,
+    merged: Merged | None,
+    slide_files: Mapping[int, SlideFile],
+    paper: str | None,
+) -> dict[str, object]:
+    """The talk's entry, shared by ``talk.json`` and ``index.json``; paths relative to the archive."""
+    slides = []
+    for planned in merged.slides if merged else ():
+        image = slide_files.get(planned.index)
+        slides.append(
+            {
+                "index": planned.index,
+                "start_s": round(planned.start_ms / 1000, 3),
+                "image": layout.relative(image.path) if image else None,
+            }
+        )
+    return {
+        "key": talk.key,
+        "presentation_id": talk.presentation_id,
+        "title": talk.title,
+        "authors": list(talk.authors),
+        "conference": talk.conference,
+        "source_url": talk.source_url,
+        "status": Status.DONE.value if merged else Status.PENDING.value,
+        "error": None,
+        "video": layout.relative(merged.path) if merged else None,
+        "duration_s": round(merged.duration_ms / 1000, 3) if merged else None,
+        "slides": slides,
+        "paper_pdf": paper,
+        "abstract": talk.abstract,
+        "other_embeds": list(talk.other_embeds),
+    }
+
+
+def placeholder_entry(key: str, source_url: str) -> dict[str, object]:
+    """The entry of a talk that failed before anything about it was known."""
+    return {
+        "key": key, "presentation_id": None, "title": source_url, "authors": [], "conference": None,
+        "source_url": source_url, "status": Status.FAILED.value, "error": None, "video": None,
+        "duration_s": None, "slides": [], "paper_pdf": None, "abstract": None, "other_embeds": [],
+    }  # fmt: skip
+
+
+def entry_for_row(row: Row) -> dict[str, object]:
+    entry = dict(row.entry) if row.entry else placeholder_entry(row.key, row.source_url)
+    entry["status"] = row.status if row.status in {s.value for s in Status} else Status.PENDING.value
+    entry["error"] = row.last_error if row.status == Status.FAILED.value else None
+    if row.status != Status.DONE.value:
+        entry["video"] = None
+    return entry
+
+
+def build_index(rows: Iterable[Row]) -> dict[str, object]:
+    talks = [entry_for_row(r) for r in rows]
+    talks.sort(key=lambda t: (str(t["conference"] or "\uffff"), str(t["title"]).casefold(), str(t["key"])))
+    return {"version": INDEX_VERSION, "talks": talks}
+
+
+def dumps(data: object) -> bytes:
+    return (json.dumps(data, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
+
+
+def render_html(index: Mapping[str, object]) -> str:
+    """A plain list of talks linking their MP4s; opens from disk, no scripts."""
+    items = []
+    for talk in index["talks"]:  # type: ignore[union-attr]
+        title = html.escape(str(talk["title"]))
+        link = f'<a href="{html.escape(quote(talk["video"]))}">{title}</a>' if talk["video"] else title
+        details = [", ".join(talk["authors"]), talk["conference"] or ""]
+        meta = " · ".join(html.escape(str(d)) for d in details if d)
+        status = "" if talk["status"] == "done" else f" <em>({html.escape(str(talk['status']))}"
+        if talk["error"]:
+            status += f": {html.escape(str(talk['error']))}"
+        status += ")</em>" if status else ""
+        items.append(f"  <li>{link}{' — ' + meta if meta else ''}{status}</li>")
+    body = "\n".join(items)
+    return (
+        '<!doctype html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n<title>Conference archive</title>\n'
+        "</head>\n<body>\n<h1>Conference archive</h1>\n<ul>\n"
+        f"{body}\n</ul>\n</body>\n</html>\n"
+    )
+
+
+def write_index(layout: Layout, rows: Iterable[Row]) -> bool:
+    """Rewrite ``index.json`` and ``index.html`` if (and only if) their content changed."""
+    index = build_index(rows)
+    changed = write_if_changed(layout, layout.root / "index.json", dumps(index))
+    changed |= write_if_changed(layout, layout.root / "index.html", render_html(index).encode("utf-8"))
+    return changed
+
+
+def resolved_entry(talk: Talk) -> dict[str, object]:
+    """What ``resolve --json`` prints: the entry as it will be, with source slide times and URLs."""
+    return {
+        "key": talk.key,
+        "presentation_id": talk.presentation_id,
+        "title": talk.title,
+        "authors": list(talk.authors),
+        "conference": talk.conference,
+        "source_url": talk.source_url,
+        "status": Status.PENDING.value,
+        "error": None,
+        "video": None,
+        "duration_s": None,
+        "slides": [
+            {
+                "index": s.index,
+                "start_s": round(s.start_ms / 1000, 3),
+                "image": s.image_urls[0] if s.image_urls else None,
+            }
+            for s in talk.slides
+        ],
+        "paper_pdf": None,
+        "abstract": talk.abstract,
+        "other_embeds": list(talk.other_embeds),
+        "media": {"kind": talk.media.kind.value, "url": talk.media.url},
+        "paper_url": talk.paper_url,
+    }

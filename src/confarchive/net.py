@@ -1,0 +1,204 @@
+"""The one HTTP boundary: a requests session with timeouts, retries, per-host politeness and URL rewrites.
+
+Everything above this module sees logical URLs (the real sites). Rewrites (git's ``insteadOf``) are
+applied in the transport adapter as each request leaves, on every redirect hop, and the response is
+handed back under its logical URL, so cookies, Referer headers and relative redirects all stay in the
+logical world. That is how the tests reach the fixture world with the production code unchanged.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from http.cookiejar import CookieJar
+from urllib.parse import urlsplit
+
+import requests
+from requests.adapters import HTTPAdapter
+from urllib3.util.retry import Retry
+
+from .errors import FetchError
+from .settings import NetworkSettings, Rewrite
+
+RETRY_STATUSES = (429, 500, 502, 503, 504)
+
+
+class Rewriter:
+    """Maps a logical URL to the URL actually requested; the longest matching prefix wins."""
+
+    def __init__(self, rewrites: Sequence[Rewrite]) -> None:
+        self._rules = sorted(rewrites, key=lambda r: len(r.prefix), reverse=True)
+
+    def __call__(self, url: str) -> str:
+        for rule in self._rules:
+            if url.startswith(rule.prefix):
+                return rule.replacement + url[len(rule.prefix) :]
+        return url
+
+    def __bool__(self) -> bool:
+        return bool(self._rules)
+
+
+class HostLimiter:
+    """At most N connections per host and a minimum interval between request starts, across threads.
+
+    Keyed by the host actually contacted (after rewriting): politeness is owed to the server that
+    receives the connections.
+    """
+
+    def __init__(self, per_host: int, min_interval_s: float) -> None:
+        self._per_host = max(1, per_host)
+        self._min_interval = max(0.0, min_interval_s)
+        self._lock = threading.Lock()
+        self._slots: dict[str, threading.BoundedSemaphore] = {}
+        self._next_start: dict[str, float] = {}
+
+    @contextmanager
+    def slot(self, host: str) -> Iterator[None]:
+        with self._lock:
+            sem = self._slots.setdefault(host, threading.BoundedSemaphore(self._per_host))
+        with sem:
+            if self._min_interval:
+                with self._lock:
+                    now = time.monotonic()
+                    start = max(now, self._next_start.get(host, now))
+                    self._next_start[host] = start + self._min_interval
+                if start > now:
+                    time.sleep(start - now)
+            yield
+
+
+class _RewritingAdapter(HTTPAdapter):
+    """Sends each request to its rewritten URL and reports the response under the logical URL."""
+
+    def __init__(self, rewriter: Rewriter, **kwargs: object) -> None:
+        self._rewriter = rewriter
+        super().__init__(**kwargs)  # type: ignore[arg-type]
+
+    def send(self, request: requests.PreparedRequest, **kwargs: object) -> requests.Response:  # type: ignore[override]
+        logical = request.url or ""
+        actual = self._rewriter(logical)
+        outgoing = request
+        if actual != logical:
+            outgoing = request.copy()
+            outgoing.url = actual
+        response = super().send(outgoing, **kwargs)  # type: ignore[arg-type]
+        response.url = logical
+        response.request = request
+        return response
+
+
+def _retry_policy(net: NetworkSettings) -> Retry:
+    return Retry(
+        total=net.retries,
+        connect=net.retries,
+        read=net.retries,
+        status=net.retries,
+        backoff_factor=net.backoff_s,
+        status_forcelist=RETRY_STATUSES,
+        allowed_methods=frozenset({"GET", "HEAD"}),
+        respect_retry_after_header=True,
+        raise_on_status=False,
+    )
+
+
+def _is_html(response: requests.Response) -> bool:
+    ctype = response.headers.get("Content-Type", "").lower()
+    return "text/html" in ctype or "application/xhtml" in ctype
+
+
+class Http:
+    """The session every component shares. Thread-safe for concurrent GETs."""
+
+    def __init__(
+        self,
+        net: NetworkSettings,
+        rewrites: Sequence[Rewrite] = (),
+        cookies: CookieJar | None = None,
+    ) -> None:
+        self.net = net
+        self.rewriter = Rewriter(rewrites)
+        self.limiter = HostLimiter(net.per_host_connections, net.min_interval_s)
+        self.session = requests.Session()
+        self.session.headers["User-Agent"] = net.user_agent
+        if cookies is not None:
+            self.session.cookies = cookies  # type: ignore[assignment]
+        pool = max(10, net.per_host_connections * 2)
+        adapter = _RewritingAdapter(
+            self.rewriter, max_retries=_retry_policy(net), pool_connections=pool, pool_maxsize=pool
+        )
+        self.session.mount("http://", adapter)
+        self.session.mount("https://", adapter)
+
+    def close(self) -> None:
+        self.session.close()
+
+    def actual_host(self, url: str) -> str:
+        return urlsplit(self.rewriter(url)).netloc
+
+    @contextmanager
+    def stream(
+        self,
+        url: str,
+        *,
+        headers: dict[str, str] | None = None,
+        refuse_html: bool = False,
+        what: str = "a file",
+    ) -> Iterator[requests.Response]:
+        """A GET whose body is read by the caller; the host slot is held until the block ends."""
+        with self.limiter.slot(self.actual_host(url)):
+            try:
+                response = self.session.get(
+                    url, headers=headers, stream=True, timeout=self.net.timeout_s, allow_redirects=True
+                )
+            except requests.RequestException as exc:
+                raise FetchError(f"cannot reach {url}: {_reason(exc)}", url=url) from exc
+            try:
+                if response.status_code >= 400:
+                    raise FetchError(
+                        f"HTTP {response.status_code} for {url} (expected {what})",
+                        url=url,
+                        status=response.status_code,
+                    )
+                if refuse_html and _is_html(response):
+                    raise FetchError(
+                        f"got an HTML page instead of {what} from {url}", url=url, status=response.status_code
+                    )
+                yield response
+            finally:
+                response.close()
+
+    def get(
+        self,
+        url: str,
+        *,
+        headers: dict[str, str] | None = None,
+        refuse_html: bool = False,
+        what: str = "a page",
+        max_bytes: int = 64 * 1024 * 1024,
+    ) -> requests.Response:
+        """A GET read whole into memory (pages, JSON, playlists), refusing bodies over ``max_bytes``."""
+        with self.stream(url, headers=headers, refuse_html=refuse_html, what=what) as response:
+            chunks: list[bytes] = []
+            total = 0
+            try:
+                for chunk in response.iter_content(64 * 1024):
+                    total += len(chunk)
+                    if total > max_bytes:
+                        raise FetchError(f"response from {url} is larger than {max_bytes} bytes", url=url)
+                    chunks.append(chunk)
+            except requests.RequestException as exc:
+                raise FetchError(f"connection broken while reading {url}: {_reason(exc)}", url=url) from exc
+            response._content = b"".join(chunks)
+            return response
+
+
+def _reason(exc: BaseException) -> str:
+    """A short cause for a requests exception (its repr nests three levels of urllib3 wrappers)."""
+    text = str(exc)
+    for marker in ("Connection refused", "timed out", "Name or service not known", "reset by peer"):
+        if marker in text:
+            return marker.lower()
+    return type(exc).__name__

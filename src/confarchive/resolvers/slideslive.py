@@ -1,0 +1,185 @@
+"""The SlidesLive API client: embed page -> player token -> player info -> slides and media.
+
+Every endpoint comes from ``SlidesLiveSettings`` and alternatives are tried in order, because the
+API moved every year or two (``ben.slideslive.com`` until 2025, JSON slides after XML, ...).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from urllib.parse import parse_qs, urlencode, urlsplit
+
+from bs4 import BeautifulSoup
+
+from ..errors import ConfarchiveError, FetchError
+from ..model import Media, MediaKind, Slide
+from ..net import Http
+from ..settings import SlidesLiveSettings
+from .page import clean_text
+from .slideslive_data import (
+    PlayerInfo,
+    RawSlide,
+    SlideList,
+    Subtitle,
+    parse_player_info,
+    parse_slides_json,
+    parse_slides_xml,
+)
+
+URL_PATTERN = re.compile(
+    r"^https?://(?:www\.)?slideslive\.(?:com|de)/(?:embed/presentation/|embed/|presentation/)?(\d{5,})(?:[/?#]|$)"
+)
+_TOKEN = re.compile(r"""data-player-token\s*=\s*["']([^"']+)["']""")
+
+
+@dataclass(frozen=True)
+class SlidesLiveTalk:
+    presentation_id: str
+    title: str | None
+    media: Media
+    slides: tuple[Slide, ...]
+    subtitles: tuple[Subtitle, ...] = ()
+
+
+def presentation_id_from_url(url: str) -> str | None:
+    match = URL_PATTERN.match(url)
+    return match.group(1) if match else None
+
+
+def _origin(url: str) -> str:
+    parts = urlsplit(url)
+    return f"{parts.scheme}://{parts.netloc}"
+
+
+class SlidesLive:
+    """Resolves one presentation id; ``page_url`` is the conference page that embeds it."""
+
+    def __init__(self, http: Http, settings: SlidesLiveSettings) -> None:
+        self.http = http
+        self.settings = settings
+
+    def resolve(self, presentation_id: str, page_url: str | None) -> SlidesLiveTalk:
+        parent = page_url or f"https://slideslive.com/{presentation_id}"
+        token, embed_title = self._token(presentation_id, parent)
+        info = self._player_info(presentation_id, token)
+        slides = self._slides(presentation_id, info)
+        return SlidesLiveTalk(
+            presentation_id=presentation_id,
+            title=embed_title or info.title,
+            media=self._media(info, parent, presentation_id),
+            slides=slides,
+            subtitles=info.subtitles,
+        )
+
+    # -- token -------------------------------------------------------------------------------------
+    def _embed_page(self, url: str, parent: str) -> tuple[str, str]:
+        query = urlencode({"embed_parent_url": parent, "embed_container_origin": _origin(parent)})
+        headers = {"Referer": parent, "Origin": _origin(parent)}
+        response = self.http.get(f"{url}?{query}", headers=headers, what="the SlidesLive embed page")
+        return response.text, response.url
+
+    def _token(self, pid: str, parent: str) -> tuple[str, str | None]:
+        """The player token from the embed page (or the public page), retrying a domain lock once."""
+        errors: list[str] = []
+        pages = [t.format(id=pid) for t in self.settings.embed_urls + self.settings.public_urls]
+        for url in pages:
+            try:
+                html, final_url = self._embed_page(url, parent)
+                if "domain_not_allowed" in final_url:
+                    allowed = parse_qs(urlsplit(final_url).query).get("allowed_domains[]", [])
+                    if not allowed:
+                        raise ConfarchiveError(f"presentation {pid} is domain-locked and names no domain")
+                    html, final_url = self._embed_page(url, f"https://{allowed[0]}/")
+                    if "domain_not_allowed" in final_url:
+                        raise ConfarchiveError(f"presentation {pid} stays domain-locked for {allowed[0]}")
+            except (FetchError, ConfarchiveError) as exc:
+                errors.append(str(exc))
+                continue
+            match = _TOKEN.search(html)
+            if match:
+                soup = BeautifulSoup(html, "html.parser")
+                meta = soup.find("meta", attrs={"name": "title"})
+                return match.group(1), clean_text(meta.get("content")) if meta else None
+            errors.append(f"no data-player-token in {url}")
+        raise ConfarchiveError(f"no SlidesLive player token for presentation {pid}: {'; '.join(errors)}")
+
+    # -- player info -------------------------------------------------------------------------------
+    def _player_info(self, pid: str, token: str) -> PlayerInfo:
+        errors: list[str] = []
+        for template in self.settings.player_urls:
+            url = template.format(id=pid)
+            try:
+                response = self.http.get(
+                    f"{url}?{urlencode({'player_token': token})}", what="SlidesLive player info"
+                )
+            except FetchError as exc:
+                errors.append(str(exc))
+                continue
+            return parse_player_info(response.text, url)
+        raise ConfarchiveError(f"SlidesLive player info unavailable for {pid}: {'; '.join(errors)}")
+
+    # -- slides ------------------------------------------------------------------------------------
+    def _slide_list(self, pid: str, info: PlayerInfo) -> SlideList | None:
+        json_urls = [info.slides_json_url] if info.slides_json_url else []
+        json_urls += [t.format(id=pid) for t in self.settings.slides_json_urls]
+        xml_urls = [info.slides_xml_url] if info.slides_xml_url else []
+        xml_urls += [t.format(id=pid) for t in self.settings.slides_xml_urls]
+        errors: list[str] = []
+        for url, parse in [(u, parse_slides_json) for u in dict.fromkeys(json_urls)] + [
+            (u, parse_slides_xml) for u in dict.fromkeys(xml_urls)
+        ]:
+            try:
+                body = self.http.get(url, what="SlidesLive slides").content
+                return parse(body, url)
+            except (FetchError, ConfarchiveError) as exc:
+                errors.append(str(exc))
+        if errors and all("HTTP 404" in e for e in errors):
+            return None  # the talk has no slides: archive the media alone
+        raise ConfarchiveError(f"no usable slides for presentation {pid}: {'; '.join(errors)}")
+
+    def _slides(self, pid: str, info: PlayerInfo) -> tuple[Slide, ...]:
+        listing = self._slide_list(pid, info)
+        if listing is None:
+            return ()
+        quality = "big" if not listing.qualities or "big" in listing.qualities else listing.qualities[0]
+        ordered = sorted(listing.slides, key=lambda s: (s.time_ms, s.order))
+        return tuple(
+            Slide(
+                index=i,
+                start_ms=raw.time_ms,
+                image_urls=self._image_urls(pid, raw, quality),
+                name=raw.name or "",
+            )
+            for i, raw in enumerate(ordered, start=1)
+        )
+
+    def _image_urls(self, pid: str, raw: RawSlide, quality: str) -> tuple[str, ...]:
+        if raw.name is None:
+            return ()
+        ext = raw.extname or ".png"
+        ext = ext if ext.startswith(".") else f".{ext}"
+        return tuple(
+            t.format(id=pid, name=raw.name, ext=ext, quality=quality) for t in self.settings.slide_image_urls
+        )
+
+    # -- media -------------------------------------------------------------------------------------
+    def _media(self, info: PlayerInfo, referer: str, pid: str) -> Media:
+        service, vid = info.service_name, info.video_id
+        if not service or not vid:
+            raise ConfarchiveError(f"SlidesLive player info for {pid} names no video service")
+        if service == "yoda":
+            if not info.video_servers:
+                raise ConfarchiveError(f"SlidesLive player info for {pid}: yoda video without servers")
+            url = self.settings.yoda_urls[0].format(server=info.video_servers[0], video_id=vid)
+            kind = MediaKind.DASH if url.endswith(".mpd") else MediaKind.HLS
+            return Media(kind, url, referer)
+        if service == "youtube":
+            return Media(MediaKind.YOUTUBE, self.settings.youtube_url.format(video_id=vid), referer)
+        if service == "vimeo":
+            return Media(MediaKind.VIMEO, self.settings.vimeo_url.format(video_id=vid), referer)
+        if service == "url":
+            if not vid.startswith(("http://", "https://")):
+                raise ConfarchiveError(f"SlidesLive 'url' video for {pid} is not an http(s) URL: {vid}")
+            return Media(MediaKind.FILE, vid, referer)
+        raise ConfarchiveError(f"SlidesLive video service {service!r} for {pid} is not supported")

@@ -1,0 +1,160 @@
+"""One Settings object, built once by the CLI and passed explicitly: no module-level configuration.
+
+Every remote endpoint is a setting with the real default because SlidesLive moved its API every year
+or two; where the real world has alternatives, they are tuples tried in order.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from .errors import UsageError
+
+
+@dataclass(frozen=True)
+class Rewrite:
+    """Like git's ``url.<base>.insteadOf``: a logical URL prefix and what to send instead."""
+
+    prefix: str
+    replacement: str
+
+
+@dataclass(frozen=True)
+class SlidesLiveSettings:
+    embed_urls: tuple[str, ...] = ("https://slideslive.com/embed/presentation/{id}",)
+    public_urls: tuple[str, ...] = ("https://slideslive.com/{id}",)
+    player_urls: tuple[str, ...] = (
+        "https://slideslive.com/player/{id}",
+        "https://ben.slideslive.com/player/{id}",
+    )
+    slides_json_urls: tuple[str, ...] = ("https://slides.slideslive.com/{id}/v5/slides.json",)
+    slides_xml_urls: tuple[str, ...] = ("https://slides.slideslive.com/{id}/{id}.xml",)
+    slide_image_urls: tuple[str, ...] = (
+        "https://slides.slideslive.com/{id}/slides/original/{name}{ext}",
+        "https://rs.slideslive.com/{id}/slides/{name}.png?h=1080&f=png",
+        "https://cdn.slideslive.com/data/presentations/{id}/slides/{quality}/{name}.jpg",
+    )
+    yoda_urls: tuple[str, ...] = ("https://{server}/{video_id}/master.m3u8",)
+    vimeo_url: str = "https://player.vimeo.com/video/{video_id}"
+    youtube_url: str = "https://www.youtube.com/watch?v={video_id}"
+
+
+@dataclass(frozen=True)
+class NetworkSettings:
+    timeout_s: float = 30.0
+    retries: int = 5
+    backoff_s: float = 0.5
+    per_host_connections: int = 4
+    min_interval_s: float = 0.0
+    user_agent: str = (
+        "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) "
+        "Chrome/126.0 Safari/537.36 confarchive/0.1"
+    )
+
+
+@dataclass(frozen=True)
+class ToolSettings:
+    ffmpeg: str = "ffmpeg"
+    ffprobe: str = "ffprobe"
+    chromium: str = "/usr/bin/chromium"
+    chromedriver: str = "/usr/bin/chromedriver"
+
+
+@dataclass(frozen=True)
+class Settings:
+    archive_dir: Path = Path("archive")
+    jobs: int = 2
+    slide_jobs: int = 4
+    rewrites: tuple[Rewrite, ...] = ()
+    slideslive: SlidesLiveSettings = field(default_factory=SlidesLiveSettings)
+    network: NetworkSettings = field(default_factory=NetworkSettings)
+    tools: ToolSettings = field(default_factory=ToolSettings)
+
+    @property
+    def internal_dir(self) -> Path:
+        return self.archive_dir / ".confarchive"
+
+
+def config_path(explicit: str | None, environ: dict[str, str] | os._Environ[str]) -> Path | None:
+    """The configuration file to read: --config, then CONFARCHIVE_CONFIG, then the user's file."""
+    if explicit:
+        return Path(explicit)
+    if environ.get("CONFARCHIVE_CONFIG"):
+        return Path(environ["CONFARCHIVE_CONFIG"])
+    home = environ.get("XDG_CONFIG_HOME") or str(Path.home() / ".config")
+    user = Path(home) / "confarchive" / "config.toml"
+    return user if user.is_file() else None
+
+
+def _section(cls: type, data: Any, where: str) -> Any:
+    """Build a settings dataclass from a TOML table, refusing unknown keys (a typo must not pass)."""
+    if not isinstance(data, dict):
+        raise UsageError(f"config: [{where}] must be a table")
+    known = {f.name: f for f in dataclasses.fields(cls)}
+    unknown = sorted(set(data) - set(known))
+    if unknown:
+        raise UsageError(f"config: unknown key(s) in [{where}]: {', '.join(unknown)}")
+    values: dict[str, Any] = {}
+    for name, value in data.items():
+        default = getattr(cls(), name)
+        if isinstance(default, tuple):
+            value = [value] if isinstance(value, str) else value
+            if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+                raise UsageError(f"config: [{where}] {name} must be a list of strings")
+            value = tuple(value)
+        elif isinstance(default, float):
+            if isinstance(value, bool) or not isinstance(value, int | float):
+                raise UsageError(f"config: [{where}] {name} must be a number")
+            value = float(value)
+        elif type(value) is not type(default):
+            raise UsageError(f"config: [{where}] {name} must be {type(default).__name__}")
+        values[name] = value
+    return cls(**values)
+
+
+def parse_config(data: dict[str, Any]) -> dict[str, Any]:
+    """Turn a parsed TOML document into Settings keyword arguments."""
+    allowed = {"rewrite", "slideslive", "network", "tools"}
+    unknown = sorted(set(data) - allowed)
+    if unknown:
+        raise UsageError(f"config: unknown section(s): {', '.join(unknown)}")
+    out: dict[str, Any] = {}
+    rewrites = []
+    for i, item in enumerate(data.get("rewrite", [])):
+        if not isinstance(item, dict) or set(item) != {"prefix", "replacement"}:
+            raise UsageError(f"config: [[rewrite]] #{i + 1} needs exactly 'prefix' and 'replacement'")
+        rewrites.append(Rewrite(str(item["prefix"]), str(item["replacement"])))
+    out["rewrites"] = tuple(rewrites)
+    if "slideslive" in data:
+        out["slideslive"] = _section(SlidesLiveSettings, data["slideslive"], "slideslive")
+    if "network" in data:
+        out["network"] = _section(NetworkSettings, data["network"], "network")
+    if "tools" in data:
+        out["tools"] = _section(ToolSettings, data["tools"], "tools")
+    return out
+
+
+def load_settings(
+    explicit_config: str | None = None,
+    environ: dict[str, str] | os._Environ[str] | None = None,
+    **overrides: Any,
+) -> Settings:
+    """Settings from built-in defaults, then the config file, then command-line overrides."""
+    env = os.environ if environ is None else environ
+    path = config_path(explicit_config, env)
+    kwargs: dict[str, Any] = {}
+    if path is not None:
+        try:
+            with path.open("rb") as fh:
+                kwargs = parse_config(tomllib.load(fh))
+        except FileNotFoundError as exc:
+            raise UsageError(f"config file not found: {path}") from exc
+        except tomllib.TOMLDecodeError as exc:
+            raise UsageError(f"config file {path} is not valid TOML: {exc}") from exc
+    kwargs.update({k: v for k, v in overrides.items() if v is not None})
+    return Settings(**kwargs)
