@@ -137,7 +137,7 @@ class Manifest:
                ON CONFLICT(key) DO UPDATE SET status = 'done', stage = 'done', last_error = NULL,
                    attempts = attempts + 1, entry = excluded.entry, video_size = excluded.video_size,
                    updated_at = excluded.updated_at""",
-            (key, source_url, json.dumps(entry, sort_keys=True), video_size, time.time()),
+            (key, source_url, json.dumps(entry), video_size, time.time()),
         )
 
     def fail(self, key: str, source_url: str, error: str, entry: dict[str, object] | None) -> None:
@@ -147,5 +147,5 @@ class Manifest:
                ON CONFLICT(key) DO UPDATE SET status = 'failed', last_error = excluded.last_error,
                    attempts = attempts + 1, entry = COALESCE(excluded.entry, entry),
                    updated_at = excluded.updated_at""",
-            (key, source_url, error, json.dumps(entry, sort_keys=True) if entry else None, time.time()),
+            (key, source_url, error, json.dumps(entry) if entry else None, time.time()),
         )

@@ -29,7 +29,7 @@ _CONFERENCE_NAMES = (
     "ICRA", "IROS", "RSS", "WACV", "BMVC", "CHIL", "L4DC",
 )  # fmt: skip
 _CONFERENCE_IN_TEXT = re.compile(
-    r"(?<![a-z])(" + "|".join(_CONFERENCE_NAMES) + r")(?![a-z])(?:[^0-9]{0,16}?((?:19|20)\d\d))?",
+    r"(?<![a-z])(" + "|".join(_CONFERENCE_NAMES) + r")(?![a-z])(?:[^0-9]{0,32}?((?:19|20)\d\d))?",
     re.IGNORECASE,
 )
 _CANONICAL = {name.lower(): name for name in _CONFERENCE_NAMES}

@@ -1,0 +1,171 @@
+"""HTML of the fixture world: poster pages in each real variant, SlidesLive embed and public pages.
+
+The variants follow docs/formats.md: ICLR 2020 (citation metas after ``</head>``, the id in the
+container), the Mini-Conf demo (the id on the line after ``presentationId:``), double, single and
+unquoted ids, two embeds on one page, only a plain ``slideslive.com/{id}`` link, an old build without
+metas, and a page with no video at all. Static HTML never contains the player iframe.
+"""
+
+from __future__ import annotations
+
+from html import escape
+
+from .catalog import FixtureTalk
+
+_HEAD = """<!DOCTYPE html>
+<html lang="en">
+<head>
+<meta charset="utf-8" />
+<meta name="viewport" content="width=device-width, initial-scale=1" />
+<link rel="stylesheet" href="static/css/main.css" />
+<title>{site}: {title}</title>
+{metas}</head>
+"""
+
+_EMBED_SCRIPT = """<div id="{container}" class="slp my-auto"></div>
+<script src='https://slideslive.com/embed_presentation.js'></script>
+<script>
+  embed = new SlidesLiveEmbed('{container}', {{
+    presentationId: {id_expr},
+    autoPlay: false, // change to true to autoplay the embedded presentation
+    verticalEnabled: true,
+    verticalWhenWidthLte: 500,
+    allowHiddenControlsWhenPaused: true,
+    hideTitle: true
+  }});
+</script>
+"""
+
+
+def _metas(talk: FixtureTalk, conference: bool) -> str:
+    lines = [f'<meta name="citation_title" content="{escape(talk.title)}" />']
+    lines += [f'<meta name="citation_author" content="{escape(a)}" />' for a in talk.authors]
+    if conference and talk.conference:
+        lines.append(f'<meta name="citation_conference_title" content="{escape(talk.conference)}" />')
+    lines.append('<meta name="citation_publication_date" content="2020/04/26" />')
+    lines.append(f'<meta name="citation_abstract" content="Abstract of {escape(talk.title)}." />')
+    lines.append(f'<meta name="citation_pdf_url" content="http://www.openreview.net/pdf?id={talk.forum}" />')
+    return "\n".join(lines) + "\n"
+
+
+def _authors_links(talk: FixtureTalk) -> str:
+    links = [
+        f'<a href="papers.html?filter=authors&amp;search={escape(a)}" class="text-muted"\n        >{escape(a)}</a\n      >,'
+        for a in talk.authors
+    ]
+    return "\n      ".join(links)  # a trailing comma after the last author, as seen on real pages
+
+
+def _card(talk: FixtureTalk, authors_html: str, title_tag: str = "h2") -> str:
+    cls = "card-title main-title text-center" if title_tag == "h2" else "card-title"
+    return f"""<body>
+<div class="pp-card m-3">
+  <div class="card-header">
+    <{title_tag} class="{cls}" style="">
+      {escape(talk.title)}
+    </{title_tag}>
+    <h3 class="card-subtitle mb-2 text-muted text-center">
+      {authors_html}
+    </h3>
+    <div class="text-center p-3">
+      <a class="card-link" data-toggle="collapse" role="button" href="#details">Abstract</a>
+      <a class="card-link" target="_blank" href="http://www.openreview.net/pdf?id={talk.forum}">Paper</a>
+    </div>
+  </div>
+</div>
+<div id="details" class="pp-card m-3 collapse">
+  <div class="card-body"><div class="card-text">
+    <div id="abstractExample">
+      <span class="font-weight-bold">Abstract:</span>
+      Abstract of {escape(talk.title)}.
+    </div>
+  </div></div>
+</div>
+"""
+
+
+def _embed(container: str, id_expr: str) -> str:
+    return _EMBED_SCRIPT.format(container=container, id_expr=id_expr)
+
+
+def poster_page(talk: FixtureTalk) -> str:
+    """The conference page of ``talk`` in its variant."""
+    page = talk.page
+    pid = talk.pid
+    if page == "iclr2020":  # metas AFTER </head>; the id in the container
+        head = _HEAD.format(site="ICLR", title=escape(talk.title), metas="")
+        body = _card(talk, _authors_links(talk)) + _embed(f"presentation-embed-{pid}", f"'{pid}'")
+        return head + _metas(talk, conference=False) + body + "</body>\n</html>\n"
+    if page == "old-build":  # no metas at all, <h3 class="card-title">, authors as plain text
+        head = _HEAD.format(site="ICLR", title=escape(talk.title), metas="")
+        body = _card(talk, escape(", ".join(talk.authors)) + ",", title_tag="h3")
+        return head + body + _embed(f"presentation-embed-{pid}", f"'{pid}'") + "</body>\n</html>\n"
+    metas = _metas(talk, conference=True)
+    if page == "miniconf":  # the Mini-Conf demo: the id on the line after presentationId:
+        embed = _embed("presentation-embed", f'\n      "{pid}"')
+    elif page == "double":
+        embed = _embed(f"presentation-embed-{pid}", f'"{pid}"')
+    elif page == "single":
+        embed = _embed(f"presentation-embed-{pid}", f"'{pid}'")
+    elif page == "unquoted":  # EMNLP livestream pages
+        embed = _embed(f"presentation-embed-{pid}", pid)
+    elif page == "two-embeds":  # the talk, then its Q&A session
+        embed = _embed(f"presentation-embed-{pid}", f"'{pid}'")
+        embed += "<h4>Q&amp;A session</h4>\n" + _embed(f"presentation-embed-{talk.second_pid}", f"'{talk.second_pid}'")
+    elif page == "plain-link":
+        embed = f'<p>Watch the <a href="https://slideslive.com/{pid}">pre-recorded video</a>.</p>\n'
+    elif page == "no-video":
+        embed = "<p>The authors did not upload a video.</p>\n"
+    else:
+        raise ValueError(f"unknown page variant {page}")
+    if page == "single":  # a 2021+ site: authors joined by " · " in one string
+        authors = escape(" · ".join(talk.authors))
+        metas = "\n".join(line for line in metas.splitlines() if "citation_author" not in line) + "\n"
+    elif page in ("double", "unquoted"):  # no citation_author metas: the subtitle links only
+        authors = _authors_links(talk)
+        metas = "\n".join(line for line in metas.splitlines() if "citation_author" not in line) + "\n"
+    else:
+        authors = _authors_links(talk)
+    site = (talk.conference or "Conf").split()[0]
+    head = _HEAD.format(site=site, title=escape(talk.title), metas=metas)
+    return head + _card(talk, authors) + embed + "</body>\n</html>\n"
+
+
+def embed_page(talk: FixtureTalk, token: str) -> str:
+    """``slideslive.com/embed/presentation/{id}``: the player shell holding the token."""
+    return f"""<!DOCTYPE html>
+<html>
+<head>
+<meta charset="utf-8">
+<meta name="title" content="{escape(talk.title)}">
+<meta name="robots" content="noindex">
+<title>{escape(talk.title)}</title>
+<link rel="stylesheet" href="https://slideslive.com/assets/embed.css">
+</head>
+<body class="embed">
+<div id="player" class="slp slp--embed" data-player-token="{token}" data-presentation-id="{talk.pid}"
+     data-player-url="https://slideslive.com/player/{talk.pid}"></div>
+<script src="https://slideslive.com/assets/player.js"></script>
+</body>
+</html>
+"""
+
+
+def public_page(talk: FixtureTalk, token: str) -> str:
+    """``slideslive.com/{id}/{slug}``: the public talk page, also holding a player token."""
+    return f"""<!DOCTYPE html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta property="og:title" content="{escape(talk.title)}">
+<meta name="title" content="{escape(talk.title)}">
+<title>{escape(talk.title)} | SlidesLive</title>
+</head>
+<body>
+<header><a href="https://slideslive.com/">SlidesLive</a></header>
+<main><h1>{escape(talk.title)}</h1>
+<div class="player" data-player-token="{token}" data-presentation-id="{talk.pid}"></div>
+</main>
+</body>
+</html>
+"""
