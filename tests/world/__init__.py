@@ -97,13 +97,23 @@ class World:
     def expected_paths(self, talk: FixtureTalk) -> set[str]:
         """Every path a complete archive of ``talk`` must have requested (nothing reached elsewhere)."""
         pid = talk.pid
-        paths = {f"/{talk.page_host}{talk.page_path}"}
+        paths = {f"/slideslive.com/embed/presentation/{pid}"}
+        if not talk.page.startswith("slideslive-"):
+            paths.add(f"/{talk.page_host}{talk.page_path}")
         paths.add(f"/{'ben.' if talk.player == 'ben' else ''}slideslive.com/player/{pid}")
-        paths.add(f"/slides.slideslive.com/{pid}/{pid}.xml" if talk.slides == "xml" else f"/slides.slideslive.com/{pid}/v5/slides.json")
+        paths.add(
+            f"/slides.slideslive.com/{pid}/{pid}.xml"
+            if talk.slides == "xml"
+            else f"/slides.slideslive.com/{pid}/v5/slides.json"
+        )
         for n in range(1, len(talk.slide_times_ms) + 1):
             name = talk.image_name(n)
             host = "rs.slideslive.com" if talk.images == "rs" else "slides.slideslive.com"
-            paths.add(f"/{host}/{pid}/slides/{name}.png" if talk.images == "rs" else f"/{host}/{pid}/slides/original/{name}.png")
+            paths.add(
+                f"/{host}/{pid}/slides/{name}.png"
+                if talk.images == "rs"
+                else f"/{host}/{pid}/slides/original/{name}.png"
+            )
         if talk.media == "yoda":
             folder = self.media_path(talk).parent
             paths.add(f"/{YODA_HOST}/{video_id(talk)}/master.m3u8")
@@ -135,13 +145,21 @@ class World:
     def _slideslive(self, req: Request) -> Response | None:
         if m := re.fullmatch(r"/embed/presentation/(\d+)", req.path):
             talk = self.by_pid.get(m.group(1))
-            return Response(body=embed_page(talk, token_for(talk.pid)).encode(), content_type=HTML) if talk else None
+            return (
+                Response(body=embed_page(talk, token_for(talk.pid)).encode(), content_type=HTML)
+                if talk
+                else None
+            )
         if m := re.fullmatch(r"/player/(\d+)", req.path):
             talk = self.by_pid.get(m.group(1))
             return None if talk is None or talk.player == "ben" else self._player(req, talk)
         if m := re.fullmatch(r"/(\d+)(?:/[\w-]+)?", req.path):
             talk = self.by_pid.get(m.group(1))
-            return Response(body=public_page(talk, token_for(talk.pid)).encode(), content_type=HTML) if talk else None
+            return (
+                Response(body=public_page(talk, token_for(talk.pid)).encode(), content_type=HTML)
+                if talk
+                else None
+            )
         return None
 
     def _ben(self, req: Request) -> Response | None:

@@ -78,7 +78,14 @@ class _Handler(BaseHTTPRequestHandler):
         else:
             self._send(request, response, response.body, head)
 
-    def _send(self, request: Request, response: Response, body: bytes, head: bool, extra: dict[str, str] | None = None) -> None:
+    def _send(
+        self,
+        request: Request,
+        response: Response,
+        body: bytes,
+        head: bool,
+        extra: dict[str, str] | None = None,
+    ) -> None:
         self.send_response(response.status)
         self.send_header("Content-Type", response.content_type)
         self.send_header("Content-Length", str(len(body)))
@@ -94,7 +101,11 @@ class _Handler(BaseHTTPRequestHandler):
         assert path is not None
         data = path.read_bytes()
         etag = _etag(path)
-        extra = {"ETag": etag, "Accept-Ranges": "bytes", "Last-Modified": self.date_time_string(int(path.stat().st_mtime))}
+        extra = {
+            "ETag": etag,
+            "Accept-Ranges": "bytes",
+            "Last-Modified": self.date_time_string(int(path.stat().st_mtime)),
+        }
         rng = request.headers.get("range", "")
         if_range = request.headers.get("if-range")
         if rng.startswith("bytes=") and (if_range is None or if_range == etag):
