@@ -48,9 +48,7 @@ def _common(parser: argparse.ArgumentParser) -> None:
 
 
 def _output(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument(
-        "-o", "--output", metavar="DIR", default="archive", help="archive folder (default: ./archive)"
-    )
+    parser.add_argument("-o", "--output", metavar="DIR", default="archive", help="archive folder (default: ./archive)")
 
 
 def build_parser() -> argparse.ArgumentParser:

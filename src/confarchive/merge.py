@@ -41,9 +41,7 @@ class TalkTags:
 
 def ffmpeg_major_version(ffmpeg_path: str) -> int:
     """Major version of ffmpeg (``-fps_mode`` appeared in 5.1; Ubuntu 22.04 still ships 4.4)."""
-    out = subprocess.run(
-        [ffmpeg_path, "-hide_banner", "-version"], capture_output=True, text=True, check=False
-    )
+    out = subprocess.run([ffmpeg_path, "-hide_banner", "-version"], capture_output=True, text=True, check=False)
     match = re.search(r"version\s+n?(\d+)\.", out.stdout)
     return int(match.group(1)) if match else 99  # git builds ("N-12345-g...") are new
 
@@ -183,9 +181,7 @@ def validate(path: Path, plan: Sequence[PlannedSlide], media: MediaFile, ffprobe
     if result.audio_codec is None:
         raise ConfarchiveError(f"merged video {path.name} lost its audio")
     if abs(result.duration_ms - media.duration_ms) > 100:
-        raise ConfarchiveError(
-            f"merged video lasts {result.duration_ms} ms but the audio {media.duration_ms} ms"
-        )
+        raise ConfarchiveError(f"merged video lasts {result.duration_ms} ms but the audio {media.duration_ms} ms")
     if plan and result.video_packets != len(plan) + 1:
         raise ConfarchiveError(
             f"merged video has {result.video_packets} frames, expected {len(plan) + 1}: ffmpeg dropped slides"

@@ -59,11 +59,7 @@ def probe(ffprobe: str, path: Path, *, count_video_packets: bool = False) -> Pro
     streams = data.get("streams", [])
     audio = next((s for s in streams if s.get("codec_type") == "audio"), None)
     video = next(
-        (
-            s
-            for s in streams
-            if s.get("codec_type") == "video" and not s.get("disposition", {}).get("attached_pic")
-        ),
+        (s for s in streams if s.get("codec_type") == "video" and not s.get("disposition", {}).get("attached_pic")),
         None,
     )
     fmt = data.get("format", {})

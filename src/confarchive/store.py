@@ -126,9 +126,7 @@ class Manifest:
 
     def set_stage(self, key: str, stage: str) -> None:
         assert stage in STAGES, stage
-        self._db.execute(
-            "UPDATE talks SET stage = ?, updated_at = ? WHERE key = ?", (stage, time.time(), key)
-        )
+        self._db.execute("UPDATE talks SET stage = ?, updated_at = ? WHERE key = ?", (stage, time.time(), key))
 
     def finish(self, key: str, source_url: str, entry: dict[str, object], video_size: int | None) -> None:
         self._db.execute(

@@ -62,9 +62,7 @@ def archive_talk(talk: Talk, folder: str, ctx: WorkContext, on_stage: StageCallb
     on_stage(talk.key, "slides")
     media = download_media(talk.media, work / "media", ctx.settings, ctx.http.rewriter, ctx.log)
     on_stage(talk.key, "media")
-    plan = plan_slides(
-        [(i, s.start_ms) for s in talk.slides if (i := s.index) in slide_files], media.duration_ms
-    )
+    plan = plan_slides([(i, s.start_ms) for s in talk.slides if (i := s.index) in slide_files], media.duration_ms)
     tags = TalkTags(
         title=talk.title,
         artist=", ".join(talk.authors) or None,

@@ -25,9 +25,7 @@ def plan_slides(starts_ms: Sequence[tuple[int, int]], audio_ms: int) -> tuple[Pl
         raise ConfarchiveError("cannot place slides on media without duration")
     if not starts_ms:
         return ()
-    ordered = sorted(
-        ((max(0, t), i, pos) for pos, (i, t) in enumerate(starts_ms)), key=lambda x: (x[0], x[2])
-    )
+    ordered = sorted(((max(0, t), i, pos) for pos, (i, t) in enumerate(starts_ms)), key=lambda x: (x[0], x[2]))
     kept: list[tuple[int, int]] = []  # (start, index)
     for start, index, _ in ordered:
         start = 0 if not kept else start

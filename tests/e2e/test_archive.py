@@ -8,6 +8,7 @@ requested, nothing requested twice on a re-run).
 
 from __future__ import annotations
 
+import io
 import json
 import os
 import subprocess
@@ -40,9 +41,7 @@ def _source_audio_seconds(world: World, talk: FixtureTalk) -> float:
 
 
 @pytest.fixture(scope="module")
-def archived(
-    world: World, world_config: Path, tmp_path_factory: pytest.TempPathFactory
-) -> tuple[Path, CliResult]:
+def archived(world: World, world_config: Path, tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, CliResult]:
     world.state.reset()
     root = tmp_path_factory.mktemp("archive") / "archive"
     urls = tmp_path_factory.mktemp("input") / "urls.txt"
@@ -69,9 +68,7 @@ def test_run_reports_the_failing_talk_and_finishes_the_others(archived, index, w
     failing = world.talks["no-video"]
     assert f"FAILED {failing.url}: no video found" in result.stderr
     entry = _entry(index, failing)
-    assert (
-        entry["status"] == "failed" and "no video found" in entry["error"] and failing.url in entry["error"]
-    )
+    assert entry["status"] == "failed" and "no video found" in entry["error"] and failing.url in entry["error"]
     assert entry["video"] is None
     done = [t for t in world.talks.values() if t.has_video]
     assert len(done) >= 6
@@ -88,9 +85,7 @@ def test_run_reports_the_failing_talk_and_finishes_the_others(archived, index, w
 def test_files_are_named_by_title_inside_the_archive(archived, index, world: World) -> None:
     root, _ = archived
     entry = _entry(index, world.talks["miniconf"])  # 'Why "Attention" Works: Half of the Time?'
-    assert (
-        entry["video"] == "Why Attention Works - Half of the Time/Why Attention Works - Half of the Time.mp4"
-    )
+    assert entry["video"] == "Why Attention Works - Half of the Time/Why Attention Works - Half of the Time.mp4"
     entry = _entry(index, world.talks["ben"])
     assert entry["video"].startswith("Learning & Forgetting in Language Models/")
     names = {p.name for p in root.iterdir()}
@@ -108,14 +103,11 @@ def test_slides_in_sync_to_the_millisecond(archived, index, world: World, name: 
     entry = _entry(index, talk)
     video = root / entry["video"]
     frames = decode_frames(video)
-    slides = {
-        n: Image.open(__import__("io").BytesIO(world.slide_png(talk, n)))
-        for n in range(1, len(talk.slide_times_ms) + 1)
-    }
-    starts = [0] + list(talk.sorted_times[1:])
+    slides = {n: Image.open(io.BytesIO(world.slide_png(talk, n))) for n in range(1, len(talk.slide_times_ms) + 1)}
+    starts = [0, *talk.sorted_times[1:]]
     info = _probe(video)
     duration = float(info["format"]["duration"])
-    ends = starts[1:] + [duration * 1000]
+    ends = [*starts[1:], duration * 1000]
     for n, (start, end) in enumerate(zip(starts, ends, strict=True), 1):
         for t in (start / 1000 + 0.2, end / 1000 - 0.12):
             shown, diff = which_slide(frames.at(t), slides)
@@ -184,9 +176,7 @@ def test_rerun_makes_no_request_for_finished_talks_and_rewrites_nothing(
     again = run_cli("archive", "-i", urls, "-o", root, "--config", world_config)
     assert again.returncode == first.returncode == 1
     failing = world.talks["no-video"]
-    assert set(world.state.requests) == {
-        f"/{failing.page_host}{failing.page_path}"
-    }  # only the failed talk is retried
+    assert set(world.state.requests) == {f"/{failing.page_host}{failing.page_path}"}  # only the failed talk is retried
     after = {
         p: (p.read_bytes(), p.stat().st_mtime_ns)
         for p in root.rglob("*")

@@ -14,7 +14,7 @@ import threading
 from pathlib import Path
 
 from .assets import make_hls, make_m4a, slide_image
-from .catalog import ALL_HOSTS, BY_PID, MEDIA_HOST, TALKS, YODA_HOST, FixtureTalk
+from .catalog import ALL_HOSTS, MEDIA_HOST, TALKS, YODA_HOST, FixtureTalk
 from .pages import embed_page, poster_page, public_page
 from .server import Request, Response, WorldHTTPServer, WorldState
 
@@ -145,21 +145,13 @@ class World:
     def _slideslive(self, req: Request) -> Response | None:
         if m := re.fullmatch(r"/embed/presentation/(\d+)", req.path):
             talk = self.by_pid.get(m.group(1))
-            return (
-                Response(body=embed_page(talk, token_for(talk.pid)).encode(), content_type=HTML)
-                if talk
-                else None
-            )
+            return Response(body=embed_page(talk, token_for(talk.pid)).encode(), content_type=HTML) if talk else None
         if m := re.fullmatch(r"/player/(\d+)", req.path):
             talk = self.by_pid.get(m.group(1))
             return None if talk is None or talk.player == "ben" else self._player(req, talk)
         if m := re.fullmatch(r"/(\d+)(?:/[\w-]+)?", req.path):
             talk = self.by_pid.get(m.group(1))
-            return (
-                Response(body=public_page(talk, token_for(talk.pid)).encode(), content_type=HTML)
-                if talk
-                else None
-            )
+            return Response(body=public_page(talk, token_for(talk.pid)).encode(), content_type=HTML) if talk else None
         return None
 
     def _ben(self, req: Request) -> Response | None:

@@ -22,7 +22,7 @@ MINICONF_HOST = "miniconf.fixture.invalid"
 ACL_HOST = "acl.fixture.invalid"
 OLD_HOST = "iclr-old.fixture.invalid"
 CONFERENCE_HOSTS = (ICLR_HOST, MINICONF_HOST, ACL_HOST, OLD_HOST)
-ALL_HOSTS = SLIDESLIVE_HOSTS + (YODA_HOST, MEDIA_HOST) + CONFERENCE_HOSTS
+ALL_HOSTS = (*SLIDESLIVE_HOSTS, YODA_HOST, MEDIA_HOST, *CONFERENCE_HOSTS)
 
 
 @dataclass(frozen=True)
@@ -134,7 +134,7 @@ TALKS: tuple[FixtureTalk, ...] = (
         slide_times_ms=(0, 3500, 7000), duration_ms=10_500, slides="xml",
     ),
     FixtureTalk(
-        name="old-build", pid="99000108", forum="OldBuild8", page="old-build", conference="ICLR",
+        name="old-build", pid="99000108", forum="OldBuild8", page="old-build", conference="ICLR 2020",
         title="An Older Build Without Metas", authors=("Yoshua Bengio", "Yann LeCun"),
         slide_times_ms=(0, 5000), duration_ms=9_500,
     ),

@@ -111,9 +111,7 @@ def poster_page(talk: FixtureTalk) -> str:
         embed = _embed(f"presentation-embed-{pid}", pid)
     elif page == "two-embeds":  # the talk, then its Q&A session
         embed = _embed(f"presentation-embed-{pid}", f"'{pid}'")
-        embed += "<h4>Q&amp;A session</h4>\n" + _embed(
-            f"presentation-embed-{talk.second_pid}", f"'{talk.second_pid}'"
-        )
+        embed += "<h4>Q&amp;A session</h4>\n" + _embed(f"presentation-embed-{talk.second_pid}", f"'{talk.second_pid}'")
     elif page == "plain-link":
         embed = f'<p>Watch the <a href="https://slideslive.com/{pid}">pre-recorded video</a>.</p>\n'
     elif page == "no-video":

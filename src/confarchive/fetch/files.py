@@ -29,9 +29,7 @@ def inspect_image(path: Path) -> tuple[int, int, str]:
             width, height = im.size
             fmt = im.format or ""
             if width * height > MAX_SLIDE_PIXELS:
-                raise ConfarchiveError(
-                    f"{path.name}: {width}x{height} pixels is a decompression bomb, refused"
-                )
+                raise ConfarchiveError(f"{path.name}: {width}x{height} pixels is a decompression bomb, refused")
             im.load()  # full decode: catches truncated files that verify() lets through
     except (UnidentifiedImageError, OSError, Image.DecompressionBombError, SyntaxError) as exc:
         raise ConfarchiveError(f"{path.name} is not a decodable image ({exc})") from exc
@@ -55,9 +53,7 @@ def existing_slide(stem: Path, index: int) -> SlideFile | None:
 
 
 def _download(http: Http, url: str, part: Path) -> None:
-    with http.stream(
-        url, refuse_html=True, what="a slide image", headers={"Accept-Encoding": "identity"}
-    ) as r:
+    with http.stream(url, refuse_html=True, what="a slide image", headers={"Accept-Encoding": "identity"}) as r:
         expected = r.headers.get("Content-Length")
         written = 0
         try:

@@ -110,9 +110,7 @@ class SlidesLive:
         for template in self.settings.player_urls:
             url = template.format(id=pid)
             try:
-                response = self.http.get(
-                    f"{url}?{urlencode({'player_token': token})}", what="SlidesLive player info"
-                )
+                response = self.http.get(f"{url}?{urlencode({'player_token': token})}", what="SlidesLive player info")
             except FetchError as exc:
                 errors.append(str(exc))
                 continue
@@ -159,9 +157,7 @@ class SlidesLive:
             return ()
         ext = raw.extname or ".png"
         ext = ext if ext.startswith(".") else f".{ext}"
-        return tuple(
-            t.format(id=pid, name=raw.name, ext=ext, quality=quality) for t in self.settings.slide_image_urls
-        )
+        return tuple(t.format(id=pid, name=raw.name, ext=ext, quality=quality) for t in self.settings.slide_image_urls)
 
     # -- media -------------------------------------------------------------------------------------
     def _media(self, info: PlayerInfo, referer: str, pid: str) -> Media:
