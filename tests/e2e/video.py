@@ -31,7 +31,8 @@ class Frames:
 
 def decode_frames(path: Path) -> Frames:
     probe = subprocess.run(
-        ["ffprobe", "-v", "error", "-select_streams", "v:0", "-show_entries", "frame=pts_time", "-of", "json", str(path)],
+        ["ffprobe", "-v", "error", "-select_streams", "v:0", "-show_entries", "frame=pts_time",
+         "-of", "json", str(path)],
         capture_output=True, text=True, check=True,
     )  # fmt: skip
     times = [float(f["pts_time"]) for f in json.loads(probe.stdout)["frames"]]

@@ -49,10 +49,8 @@ def _metas(talk: FixtureTalk, conference: bool) -> str:
 
 
 def _authors_links(talk: FixtureTalk) -> str:
-    links = [
-        f'<a href="papers.html?filter=authors&amp;search={escape(a)}" class="text-muted"\n        >{escape(a)}</a\n      >,'
-        for a in talk.authors
-    ]
+    template = '<a href="papers.html?filter=authors&amp;search={0}" class="text-muted"\n        >{0}</a\n      >,'
+    links = [template.format(escape(a)) for a in talk.authors]
     return "\n      ".join(links)  # a trailing comma after the last author, as seen on real pages
 
 
