@@ -29,3 +29,12 @@ class NoVideoError(ConfarchiveError):
 
 class MissingToolError(ConfarchiveError):
     """A required program (ffmpeg, ffprobe, chromium) is not installed."""
+
+
+class ResolveError(ConfarchiveError):
+    """Resolution failed after the page was read: what the page said is kept for the index."""
+
+    def __init__(self, message: str, *, key: str | None, page: object) -> None:
+        super().__init__(message)
+        self.key = key
+        self.page = page

@@ -12,7 +12,7 @@ from collections.abc import Iterable, Mapping
 from urllib.parse import quote
 
 from .archive import Layout, write_if_changed
-from .model import Merged, SlideFile, Status, Talk
+from .model import Merged, PageInfo, SlideFile, Status, Talk
 from .store import Row
 
 INDEX_VERSION = 1
@@ -62,6 +62,17 @@ def placeholder_entry(key: str, source_url: str) -> dict[str, object]:
         "source_url": source_url, "status": Status.FAILED.value, "error": None, "video": None,
         "duration_s": None, "slides": [], "paper_pdf": None, "abstract": None, "other_embeds": [],
     }  # fmt: skip
+
+
+def page_entry(key: str, source_url: str, page: PageInfo) -> dict[str, object]:
+    """The entry of a talk whose page was read but whose video could not be resolved."""
+    entry = placeholder_entry(key, source_url)
+    pid = key.split(":", 1)[1] if key.startswith("slideslive:") else None
+    entry.update(
+        presentation_id=pid, title=page.title or source_url, authors=list(page.authors),
+        conference=page.conference, abstract=page.abstract,
+    )  # fmt: skip
+    return entry
 
 
 def entry_for_row(row: Row) -> dict[str, object]:

@@ -14,9 +14,9 @@ from concurrent.futures import FIRST_COMPLETED, Executor, Future, ThreadPoolExec
 from dataclasses import dataclass, field
 
 from .archive import Layout
-from .errors import ConfarchiveError
-from .index import placeholder_entry, write_index
-from .model import Status, Talk, TalkRef, TalkResult
+from .errors import ConfarchiveError, ResolveError
+from .index import page_entry, placeholder_entry, write_index
+from .model import PageInfo, Status, Talk, TalkRef, TalkResult
 from .naming import safe_name
 from .resolvers import Resolver
 from .store import Manifest, Row, failed_key
@@ -47,14 +47,20 @@ def is_finished(layout: Layout, row: Row | None) -> bool:
 
 def resolve_ref(ref: TalkRef, resolver: Resolver, log: logging.Logger) -> Talk | TalkResult:
     """Resolve in a worker; an expected failure becomes a failed result with a one-line reason."""
+    key = ref.key or failed_key(ref.url)
+    entry = None
     try:
         return resolver.resolve(ref.url)
+    except ResolveError as exc:
+        error = exc.one_line()
+        key = exc.key or key
+        entry = page_entry(key, ref.url, exc.page) if isinstance(exc.page, PageInfo) else None
     except ConfarchiveError as exc:
         error = exc.one_line()
     except Exception as exc:
         log.exception("internal error while resolving %s", ref.url)
         error = f"internal error ({type(exc).__name__}: {exc}); please report this"
-    return TalkResult(ref.url, ref.key or failed_key(ref.url), Status.FAILED, error=error)
+    return TalkResult(ref.url, key, Status.FAILED, error=error, entry=entry)
 
 
 Reporter = Callable[[str, TalkResult | None, str], None]

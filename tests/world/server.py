@@ -130,6 +130,13 @@ class WorldHTTPServer(ThreadingHTTPServer):
         self.world = world
         super().__init__(("127.0.0.1", 0), _Handler)
 
+    def handle_error(self, request: object, client_address: object) -> None:
+        """A client hanging up mid-response is normal (yt-dlp probes, cancelled downloads)."""
+        import sys
+
+        if not isinstance(sys.exc_info()[1], ConnectionError):
+            super().handle_error(request, client_address)
+
 
 class WorldState:
     """Counters and the routing function; the World class fills in the routes."""

@@ -7,7 +7,7 @@ host (a conference, a mirror, the fixture world) are recognised by what they emb
 
 from __future__ import annotations
 
-from ..errors import NoVideoError
+from ..errors import ConfarchiveError, NoVideoError, ResolveError
 from ..model import PageInfo, Talk
 from ..net import Http
 from ..settings import Settings
@@ -35,7 +35,11 @@ class Resolver:
         response = self.http.get(url, what="the talk page")
         page = parse_page(response.text, response.url)
         if page.presentation_ids:
-            sl = self.slideslive.resolve(page.presentation_ids[0], response.url)
+            pid = page.presentation_ids[0]
+            try:
+                sl = self.slideslive.resolve(pid, response.url)
+            except ConfarchiveError as exc:
+                raise ResolveError(exc.one_line(), key=f"slideslive:{pid}", page=page) from exc
             return self._talk(url, sl, page)
         raise NoVideoError(f"no video found on {url} (static page): no SlidesLive embed or link")
 

@@ -1,0 +1,118 @@
+"""The network boundary against real HTTP: retries, Retry-After, rewrites on every redirect hop,
+refusal of HTML where a binary is expected, the per-host connection limit."""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Iterator
+
+import pytest
+
+from confarchive.errors import FetchError
+from confarchive.net import Http
+from confarchive.settings import NetworkSettings, Rewrite
+from tests.world import Request, Response, World
+
+HOST = "acl.fixture.invalid"
+
+
+@pytest.fixture
+def http(world: World) -> Iterator[Http]:
+    client = Http(NetworkSettings(backoff_s=0.01, retries=3), tuple(Rewrite(p, r) for p, r in world.rewrites()))
+    yield client
+    client.close()
+
+
+@pytest.fixture
+def hooks(world: World) -> Iterator[list]:
+    world.state.reset()
+    yield world.state.hooks
+    world.state.hooks.clear()
+
+
+def _flaky(path: str, failures: list[Response]) -> callable:
+    def hook(req: Request) -> Response | None:
+        if req.host == HOST and req.path == path:
+            return failures.pop(0) if failures else Response(body=b"finally")
+        return None
+
+    return hook
+
+
+def test_5xx_then_success_is_retried(world: World, http: Http, hooks: list) -> None:
+    hooks.append(_flaky("/flaky", [Response(503, b"busy"), Response(502, b"bad gateway")]))
+    assert http.get(f"https://{HOST}/flaky").content == b"finally"
+    assert world.state.requests[f"/{HOST}/flaky"] == 3
+
+
+def test_retry_after_is_honoured(world: World, http: Http, hooks: list) -> None:
+    hooks.append(_flaky("/slow-down", [Response(429, b"", headers={"Retry-After": "1"})]))
+    started = time.monotonic()
+    assert http.get(f"https://{HOST}/slow-down").content == b"finally"
+    assert time.monotonic() - started >= 0.9
+    assert world.state.requests[f"/{HOST}/slow-down"] == 2
+
+
+def test_persistent_failure_names_status_and_url(world: World, http: Http, hooks: list) -> None:
+    hooks.append(_flaky("/down", [Response(503, b"")] * 10))
+    with pytest.raises(FetchError, match=rf"HTTP 503 for https://{HOST}/down"):
+        http.get(f"https://{HOST}/down")
+    assert world.state.requests[f"/{HOST}/down"] == 4  # the first try and 3 retries
+
+
+def test_redirects_are_rewritten_on_every_hop_and_reported_logically(world: World, http: Http, hooks: list) -> None:
+    target = world.talks["miniconf"]
+
+    def redirects(req: Request) -> Response | None:
+        if req.host == HOST and req.path == "/hop1":  # absolute Location on another logical host
+            return Response(302, b"", headers={"Location": f"https://{target.page_host}/hop2"})
+        if req.host == target.page_host and req.path == "/hop2":  # relative Location
+            return Response(301, b"", headers={"Location": target.page_path})
+        return None
+
+    hooks.append(redirects)
+    response = http.get(f"https://{HOST}/hop1")
+    assert response.url == target.url
+    assert target.title.split('"')[0] in response.text
+    assert world.state.requests[f"/{target.page_host}{target.page_path}"] == 1
+
+
+def test_html_is_refused_where_an_image_is_expected(world: World, http: Http, hooks: list) -> None:
+    hooks.append(_flaky("/slide.png", [Response(200, b"<html>login</html>", "text/html")]))
+    with pytest.raises(FetchError, match="got an HTML page instead of a slide image"):
+        with http.stream(f"https://{HOST}/slide.png", refuse_html=True, what="a slide image"):
+            pass
+
+
+def test_oversized_response_is_refused(world: World, http: Http, hooks: list) -> None:
+    hooks.append(_flaky("/big", [Response(200, b"x" * 5000)]))
+    with pytest.raises(FetchError, match="larger than 1000 bytes"):
+        http.get(f"https://{HOST}/big", max_bytes=1000)
+
+
+def test_per_host_connection_limit_holds_across_threads(world: World, hooks: list) -> None:
+    lock = threading.Lock()
+    active = peak = 0
+
+    def slow(req: Request) -> Response | None:
+        nonlocal active, peak
+        if req.host != HOST or not req.path.startswith("/limited"):
+            return None
+        with lock:
+            active += 1
+            peak = max(peak, active)
+        time.sleep(0.1)
+        with lock:
+            active -= 1
+        return Response(body=b"ok")
+
+    hooks.append(slow)
+    client = Http(NetworkSettings(per_host_connections=2), tuple(Rewrite(p, r) for p, r in world.rewrites()))
+    threads = [threading.Thread(target=client.get, args=(f"https://{HOST}/limited/{i}",)) for i in range(8)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    client.close()
+    assert peak == 2
