@@ -80,9 +80,11 @@ def test_redirects_are_rewritten_on_every_hop_and_reported_logically(world: Worl
 
 def test_html_is_refused_where_an_image_is_expected(world: World, http: Http, hooks: list) -> None:
     hooks.append(_flaky("/slide.png", [Response(200, b"<html>login</html>", "text/html")]))
-    with pytest.raises(FetchError, match="got an HTML page instead of a slide image"):
-        with http.stream(f"https://{HOST}/slide.png", refuse_html=True, what="a slide image"):
-            pass
+    with (
+        pytest.raises(FetchError, match="got an HTML page instead of a slide image"),
+        http.stream(f"https://{HOST}/slide.png", refuse_html=True, what="a slide image"),
+    ):
+        pass
 
 
 def test_oversized_response_is_refused(world: World, http: Http, hooks: list) -> None:

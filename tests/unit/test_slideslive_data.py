@@ -366,7 +366,7 @@ def test_slides_json_malformed_names_the_url(body: bytes) -> None:
     ],
 )
 def test_slides_json_unusable_time_is_a_confarchive_error(time_literal: str) -> None:
-    body = ('{"slides": [{"type": "image", "time": %s, "image": {"name": "a"}}]}' % time_literal).encode()
+    body = ('{"slides": [{"type": "image", "time": ' + time_literal + ', "image": {"name": "a"}}]}').encode()
     with pytest.raises(ConfarchiveError) as exc_info:
         parse_slides_json(body, SLIDES_JSON_URL)
     assert SLIDES_JSON_URL in str(exc_info.value)
@@ -472,7 +472,10 @@ def test_slides_xml_falls_back_to_time_sec_when_time_missing() -> None:
 
 
 def test_slides_xml_strips_whitespace_in_names() -> None:
-    body = b"<videoContent><slide><orderId>1</orderId><time> 40 </time><slideName>\n  00001 \n</slideName></slide></videoContent>"
+    body = (
+        b"<videoContent><slide><orderId>1</orderId><time> 40 </time>"
+        b"<slideName>\n  00001 \n</slideName></slide></videoContent>"
+    )
     slide = parse_slides_xml(body, SLIDES_XML_URL).slides[0]
     assert (slide.name, slide.time_ms) == ("00001", 40)
 
