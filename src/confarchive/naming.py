@@ -13,6 +13,7 @@ import unicodedata
 from pathvalidate import sanitize_filename
 
 MAX_NAME_BYTES = 150
+_RESERVED = {"CON", "PRN", "AUX", "NUL", "CONIN$", "CONOUT$"} | {f"{d}{n}" for d in ("COM", "LPT") for n in "123456789"}
 _READABLE = str.maketrans({"/": "-", "\\": "-", "|": "-", ":": " -", "\t": " ", "\n": " ", "\r": " "})
 
 
@@ -31,6 +32,9 @@ def safe_name(title: str, max_bytes: int = MAX_NAME_BYTES, fallback: str = "Unti
         text = sanitize_filename(text, platform="universal", max_len=4 * max_bytes)
         text = " ".join(text.split()).lstrip(". ")
         text = _truncate_utf8(text, max_bytes).rstrip(". ")
+    stem = text.split(".", 1)[0].rstrip(" ")
+    if stem.upper() in _RESERVED:  # "CON .txt" is still the console on older Windows
+        text = f"{stem}_{text[len(stem) :]}".replace(" .", ".", 1) if "." in text else f"{text}_"
     return text or fallback
 
 

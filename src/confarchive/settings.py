@@ -128,7 +128,9 @@ def parse_config(data: dict[str, Any]) -> dict[str, Any]:
     for i, item in enumerate(data.get("rewrite", [])):
         if not isinstance(item, dict) or set(item) != {"prefix", "replacement"}:
             raise UsageError(f"config: [[rewrite]] #{i + 1} needs exactly 'prefix' and 'replacement'")
-        rewrites.append(Rewrite(str(item["prefix"]), str(item["replacement"])))
+        if not all(isinstance(item[k], str) and item[k] for k in ("prefix", "replacement")):
+            raise UsageError(f"config: [[rewrite]] #{i + 1}: 'prefix' and 'replacement' must be non-empty strings")
+        rewrites.append(Rewrite(item["prefix"], item["replacement"]))
     out["rewrites"] = tuple(rewrites)
     if "slideslive" in data:
         out["slideslive"] = _section(SlidesLiveSettings, data["slideslive"], "slideslive")

@@ -26,14 +26,14 @@ def plan_slides(starts_ms: Sequence[tuple[int, int]], audio_ms: int) -> tuple[Pl
     if not starts_ms:
         return ()
     ordered = sorted(((max(0, t), i, pos) for pos, (i, t) in enumerate(starts_ms)), key=lambda x: (x[0], x[2]))
-    kept: list[tuple[int, int]] = []  # (start, index)
+    kept: list[tuple[int, int]] = []  # (source start, index)
     for start, index, _ in ordered:
-        start = 0 if not kept else start
-        if kept and start >= audio_ms:
-            break
         if kept and start == kept[-1][0]:
-            kept[-1] = (start, index)
-        else:
+            kept[-1] = (start, index)  # same start: the later one is what the viewer sees
+        elif not kept or start < audio_ms:
             kept.append((start, index))
+        else:
+            break
+    kept[0] = (0, kept[0][1])  # the first slide is shown from the beginning
     ends = [start for start, _ in kept[1:]] + [audio_ms]
     return tuple(PlannedSlide(index, start, end) for (start, index), end in zip(kept, ends, strict=True))

@@ -8,6 +8,8 @@ the unit tests are tables of real-world shapes.
 from __future__ import annotations
 
 import json
+import math
+import re
 import xml.etree.ElementTree as ET
 from dataclasses import dataclass
 
@@ -109,7 +111,9 @@ def _parse_legacy_json(text: str, url: str) -> PlayerInfo:
 
     def text_field(name: str) -> str | None:
         value = data.get(name)
-        return str(value) if isinstance(value, str | int) and str(value) else None
+        if isinstance(value, bool) or not isinstance(value, str | int):
+            return None
+        return str(value) or None
 
     servers = data.get("video_servers") or data.get("video_service_servers") or []
     subs = data.get("subtitles") or []
@@ -126,14 +130,15 @@ def _parse_legacy_json(text: str, url: str) -> PlayerInfo:
 
 
 def _int_ms(value: object) -> int | None:
+    """An integer from JSON/XML, or None for anything else (NaN, infinity, "--5", "²", booleans)."""
     if isinstance(value, bool):
         return None
     if isinstance(value, int):
         return value
-    if isinstance(value, float) and value == value:
+    if isinstance(value, float) and math.isfinite(value):
         return round(value)
-    if isinstance(value, str) and value.strip().lstrip("-").isdigit():
-        return int(value.strip())
+    if isinstance(value, str) and re.fullmatch(r"\s*-?[0-9]+\s*", value):
+        return int(value)
     return None
 
 
@@ -184,6 +189,8 @@ def parse_slides_xml(body: bytes, url: str) -> SlideList:
     if root.tag == "Error":
         code = root.findtext("Code") or "error"
         raise ConfarchiveError(f"slides XML from {url} answered {code}")
+    if root.tag != "videoContent":
+        raise ConfarchiveError(f"slides XML from {url} is <{root.tag}>, not <videoContent>")
     slides = []
     for position, node in enumerate(root.iter("slide")):
         order = _int_ms(node.findtext("orderId"))
