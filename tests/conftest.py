@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
+from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 
-from tests.world import World
+from tests.world import Request, World
+from tests.world.catalog import FixtureTalk
 
 
 @pytest.fixture(scope="session")
@@ -44,3 +47,30 @@ def run_cli(*args: str | Path, stdin: str | None = None, timeout: float = 300) -
         input=stdin, capture_output=True, text=True, timeout=timeout, env=env, check=False,
     )  # fmt: skip
     return CliResult(proc.returncode, proc.stdout, proc.stderr)
+
+
+@dataclass(frozen=True)
+class SampleArchive:
+    """The whole sample conference archived once per session, and what the world saw meanwhile."""
+
+    root: Path
+    result: CliResult
+    index: dict
+    requests: Counter[str]
+    log: list[Request]
+
+    def entry(self, talk: FixtureTalk) -> dict:
+        matches = [t for t in self.index["talks"] if t["source_url"] == talk.url]
+        assert len(matches) == 1, f"{talk.name}: {len(matches)} entries"
+        return matches[0]
+
+
+@pytest.fixture(scope="session")
+def sample_archive(world: World, world_config: Path, tmp_path_factory: pytest.TempPathFactory) -> SampleArchive:
+    world.state.reset()
+    root = tmp_path_factory.mktemp("archive") / "archive"
+    urls = tmp_path_factory.mktemp("input") / "urls.txt"
+    urls.write_text("# the sample conference\n\n" + "\n".join(world.urls()) + "\n" + world.urls()[0] + "\n")
+    result = run_cli("archive", "-i", urls, "-o", root, "--config", world_config, "-j", "2")
+    index = json.loads((root / "index.json").read_text())
+    return SampleArchive(root, result, index, Counter(world.state.requests), list(world.state.log))

@@ -73,6 +73,7 @@ def build_parser() -> argparse.ArgumentParser:
     archive.add_argument("-i", "--input", metavar="FILE", help="file with one URL per line ('-' for stdin)")
     _output(archive)
     archive.add_argument("-j", "--jobs", type=int, metavar="N", help="talks processed at once (default 2)")
+    archive.add_argument("--no-paper", action="store_true", help="do not download the paper PDF linked by the page")
     _common(archive)
 
     resolve = sub.add_parser(
@@ -105,7 +106,8 @@ def _settings(args: argparse.Namespace) -> Settings:
     if jobs is not None and jobs < 1:
         raise UsageError("--jobs must be at least 1")
     output = getattr(args, "output", None)
-    return load_settings(args.config, archive_dir=Path(output) if output else None, jobs=jobs)
+    paper = False if getattr(args, "no_paper", False) else None
+    return load_settings(args.config, archive_dir=Path(output) if output else None, jobs=jobs, paper=paper)
 
 
 def _read_input(path: str | None) -> list[str]:

@@ -21,20 +21,22 @@ INDEX_VERSION = 1
 def talk_entry(
     talk: Talk,
     layout: Layout,
-    folder: str,
     merged: Merged | None,
-    slide_files: Mapping[int, SlideFile],
+    shown: Mapping[int, SlideFile],
     paper: str | None,
+    subtitles: list[dict[str, str]],
 ) -> dict[str, object]:
     """The talk's entry, shared by ``talk.json`` and ``index.json``; paths relative to the archive."""
+    kinds = {s.index: s.kind for s in talk.slides}
     slides = []
     for planned in merged.slides if merged else ():
-        image = slide_files.get(planned.index)
+        image = shown.get(planned.index)
         slides.append(
             {
                 "index": planned.index,
                 "start_s": round(planned.start_ms / 1000, 3),
                 "image": layout.relative(image.path) if image else None,
+                "type": kinds.get(planned.index, "image"),
             }
         )
     return {
@@ -51,6 +53,7 @@ def talk_entry(
         "slides": slides,
         "paper_pdf": paper,
         "abstract": talk.abstract,
+        "subtitles": subtitles,
         "other_embeds": list(talk.other_embeds),
     }
 
@@ -60,7 +63,7 @@ def placeholder_entry(key: str, source_url: str) -> dict[str, object]:
     return {
         "key": key, "presentation_id": None, "title": source_url, "authors": [], "conference": None,
         "source_url": source_url, "status": Status.FAILED.value, "error": None, "video": None,
-        "duration_s": None, "slides": [], "paper_pdf": None, "abstract": None, "other_embeds": [],
+        "duration_s": None, "slides": [], "paper_pdf": None, "abstract": None, "subtitles": [], "other_embeds": [],
     }  # fmt: skip
 
 

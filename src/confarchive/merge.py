@@ -14,7 +14,7 @@ import os
 import re
 import subprocess
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -78,33 +78,37 @@ def concat_list(plan: Sequence[PlannedSlide], files: dict[int, str]) -> str:
     return "\n".join(lines) + "\n"
 
 
-def normalise(slides: Sequence[SlideFile], workdir: Path) -> tuple[dict[int, str], tuple[int, int]]:
-    """One codec for all slides (converting the odd ones into ``workdir``) and one even canvas size."""
-    codec_counts = Counter(s.codec for s in slides if s.codec in _EXT)
+def normalise(shown: Mapping[int, SlideFile], workdir: Path) -> tuple[dict[int, str], tuple[int, int]]:
+    """One codec for all slides (converting the odd ones into ``workdir``) and one even canvas size.
+
+    ``shown`` maps each planned slide to the image on screen; a held video slide shares its
+    neighbour's file. The most common codec and the most common size win, so a talk converts as
+    few images as possible.
+    """
+    unique = {f.path: f for f in shown.values()}
+    codec_counts = Counter(f.codec for f in unique.values() if f.codec in _EXT)
     target = codec_counts.most_common(1)[0][0] if codec_counts else "PNG"
-    files: dict[int, str] = {}
-    for slide in slides:
-        if slide.codec == target and not (target == "JPEG" and _odd_jpeg(slide.path)):
-            files[slide.index] = slide.path
+    converted: dict[str, str] = {}
+    for image in unique.values():
+        if image.codec == target and not (target == "JPEG" and _odd_jpeg(image.path)):
+            converted[image.path] = image.path
             continue
         workdir.mkdir(parents=True, exist_ok=True)
-        out_fmt = target if target in _EXT else "PNG"
-        dest = workdir / f"{slide.index:04d}{_EXT[out_fmt]}"
-        with Image.open(slide.path) as im:
-            converted = im.convert("RGB") if out_fmt == "JPEG" or im.mode not in ("RGB", "RGBA", "L") else im
+        dest = workdir / f"{image.index:04d}{_EXT[target]}"
+        with Image.open(image.path) as im:
+            ready = im.convert("RGB") if target == "JPEG" or im.mode not in ("RGB", "RGBA", "L") else im
             tmp = dest.with_suffix(".tmp")
-            converted.save(tmp, format=out_fmt, **({"quality": 95} if out_fmt == "JPEG" else {}))
+            ready.save(tmp, format=target, **({"quality": 95} if target == "JPEG" else {}))
         os.replace(tmp, dest)
-        files[slide.index] = str(dest)
-    sizes = Counter((s.width, s.height) for s in slides)
-    width, height = sizes.most_common(1)[0][0]
-    return files, (width + width % 2, height + height % 2)
+        converted[image.path] = str(dest)
+    width, height = Counter((f.width, f.height) for f in unique.values()).most_common(1)[0][0]
+    return {index: converted[f.path] for index, f in shown.items()}, (width + width % 2, height + height % 2)
 
 
 def _odd_jpeg(path: str) -> bool:
-    """CMYK or greyscale-with-alpha JPEGs that ffmpeg's decoder mishandles: convert those too."""
+    """Greyscale or CMYK JPEGs among RGB ones: ffmpeg's decoder output would change format mid-stream."""
     with Image.open(path) as im:
-        return im.mode not in ("RGB", "L")
+        return im.mode != "RGB"
 
 
 def _input_index(args: Sequence[str], path: str) -> int:
@@ -124,7 +128,7 @@ def _run(stream: ffmpeg.nodes.OutputStream, ffmpeg_path: str) -> None:
 
 def merge(
     plan: Sequence[PlannedSlide],
-    slides: Sequence[SlideFile],
+    slides: Mapping[int, SlideFile],
     media: MediaFile,
     tags: TalkTags,
     final: Path,
@@ -141,8 +145,7 @@ def merge(
     meta_in = ffmpeg.input(str(meta_path), f="ffmetadata")
     acodec = "copy" if media.audio_codec in COPYABLE_AUDIO else "aac"
     if plan:
-        used = [s for s in slides if s.index in {p.index for p in plan}]
-        files, (width, height) = normalise(used, workdir / "norm")
+        files, (width, height) = normalise({p.index: slides[p.index] for p in plan}, workdir / "norm")
         list_path = workdir / "slides.ffconcat"
         list_path.write_text(concat_list(plan, files), encoding="utf-8")
         video = (

@@ -43,12 +43,26 @@ class Media:
 
 @dataclass(frozen=True)
 class Slide:
-    """One slide: its start in milliseconds and the image URLs to try, best first."""
+    """One slide: its start in milliseconds and the image URLs to try, best first.
+
+    A video slide (SlidesLive ``"type": "video"``) has no image; ``video_url`` is its clip (HLS) when
+    the clip's server could be found. Its span shows the clip's first frame, else the previous slide.
+    """
 
     index: int
     start_ms: int
     image_urls: tuple[str, ...]
     name: str = ""
+    kind: str = "image"
+    video_url: str | None = None
+
+
+@dataclass(frozen=True)
+class Subtitle:
+    """A subtitle track (WebVTT) offered by the source."""
+
+    language: str
+    url: str
 
 
 @dataclass(frozen=True)
@@ -67,6 +81,7 @@ class Talk:
     slides: tuple[Slide, ...] = ()
     other_embeds: tuple[str, ...] = ()
     page_url: str | None = None
+    subtitles: tuple[Subtitle, ...] = ()
 
 
 @dataclass(frozen=True)

@@ -38,7 +38,9 @@ class SlidesLiveSettings:
         "https://slides.slideslive.com/{id}/slides/original/{name}{ext}",
         "https://rs.slideslive.com/{id}/slides/{name}.png?h=1080&f=png",
         "https://cdn.slideslive.com/data/presentations/{id}/slides/{quality}/{name}.jpg",
+        "https://d2ygwrecguqg66.cloudfront.net/data/presentations/{id}/slides/{quality}/{name}.jpg",
     )
+    video_slide_servers_urls: tuple[str, ...] = ("https://slideslive.com/player/{id}/slides_video_service_data",)
     yoda_urls: tuple[str, ...] = ("https://{server}/{video_id}/master.m3u8",)
     vimeo_url: str = "https://player.vimeo.com/video/{video_id}"
     youtube_url: str = "https://www.youtube.com/watch?v={video_id}"
@@ -70,6 +72,7 @@ class Settings:
     archive_dir: Path = Path("archive")
     jobs: int = 2
     slide_jobs: int = 4
+    paper: bool = True
     rewrites: tuple[Rewrite, ...] = ()
     slideslive: SlidesLiveSettings = field(default_factory=SlidesLiveSettings)
     network: NetworkSettings = field(default_factory=NetworkSettings)

@@ -80,6 +80,7 @@ def test_image_candidates_in_order(world: World, resolver: Resolver) -> None:
         f"https://slides.slideslive.com/{pid}/slides/original/{name}.png",
         f"https://rs.slideslive.com/{pid}/slides/{name}.png?h=1080&f=png",
         f"https://cdn.slideslive.com/data/presentations/{pid}/slides/big/{name}.jpg",
+        f"https://d2ygwrecguqg66.cloudfront.net/data/presentations/{pid}/slides/big/{name}.jpg",
     )
 
 

@@ -86,3 +86,41 @@ def make_hls(talk: FixtureTalk, folder: Path) -> Path:
     )  # fmt: skip
     master.write_text(MASTER)
     return master
+
+
+def make_clip(first_frame_png: bytes, folder: Path) -> Path:
+    """A muted video-slide clip (yoda HLS, video only): 1 s of a distinct image, then 2 s of testsrc,
+    so that its first frame is known and differs from the rest."""
+    master = folder / "master.m3u8"
+    if master.exists():
+        return master
+    (folder / "video").mkdir(parents=True, exist_ok=True)
+    first = folder / "first.png"
+    first.write_bytes(first_frame_png)
+    _ffmpeg(
+        "-loop", "1", "-t", "1", "-i", str(first), "-f", "lavfi", "-i", "testsrc=size=640x360:rate=10:duration=2",
+        "-filter_complex", "[0:v]fps=10,scale=640:360,format=yuv420p[a];[1:v]format=yuv420p[b];[a][b]concat=n=2:v=1[v]",
+        "-map", "[v]", "-c:v", "libx264", "-preset", "ultrafast", "-g", "10",
+        "-f", "hls", "-hls_time", "2", "-hls_playlist_type", "vod", "-hls_list_size", "0",
+        "-hls_segment_filename", str(folder / "video" / "seg_%03d.ts"), str(folder / "video" / "index.m3u8"),
+    )  # fmt: skip
+    master.write_text(
+        "#EXTM3U\n#EXT-X-VERSION:3\n"
+        '#EXT-X-STREAM-INF:BANDWIDTH=400000,RESOLUTION=640x360,CODECS="avc1.64001e"\nvideo/index.m3u8\n'
+    )
+    return master
+
+
+def make_pdf(forum: str) -> bytes:
+    """A one-page paper for ``forum`` (the fixture's openreview.net PDF)."""
+    image = Image.new("RGB", (612, 792), (255, 255, 255))
+    ImageDraw.Draw(image).text((72, 72), f"Paper {forum}", fill=(0, 0, 0), font=ImageFont.load_default(size=36))
+    out = io.BytesIO()
+    image.save(out, format="PDF", resolution=72.0)
+    return out.getvalue()
+
+
+def webvtt(title: str) -> bytes:
+    return (
+        f"WEBVTT\n\n00:00:00.500 --> 00:00:02.000\nWelcome to this talk.\n\n00:00:02.500 --> 00:00:04.000\n{title}\n"
+    ).encode()

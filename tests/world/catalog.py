@@ -16,13 +16,15 @@ SLIDESLIVE_HOSTS = (
     "cdn.slideslive.com",
 )
 YODA_HOST = "yoda-1.fixture.invalid"
+PAPER_HOST = "www.openreview.net"  # served over http://, as citation_pdf_url says
 MEDIA_HOST = "media.fixture.invalid"
 ICLR_HOST = "iclr.fixture.invalid"
 MINICONF_HOST = "miniconf.fixture.invalid"
 ACL_HOST = "acl.fixture.invalid"
+ALLOWED_HOST = "allowed-conference.fixture.invalid"
 OLD_HOST = "iclr-old.fixture.invalid"
 CONFERENCE_HOSTS = (ICLR_HOST, MINICONF_HOST, ACL_HOST, OLD_HOST)
-ALL_HOSTS = (*SLIDESLIVE_HOSTS, YODA_HOST, MEDIA_HOST, *CONFERENCE_HOSTS)
+ALL_HOSTS = (*SLIDESLIVE_HOSTS, YODA_HOST, MEDIA_HOST, PAPER_HOST, ALLOWED_HOST, *CONFERENCE_HOSTS)
 
 
 @dataclass(frozen=True)
@@ -34,7 +36,12 @@ class FixtureTalk:
     ``slides``: ``json`` or ``xml`` (the JSON answers 403, as for some real talks).
     ``media``: ``yoda`` (HLS master with an audio rendition) or ``url`` (a direct .m4a).
     ``player``: ``current`` (slideslive.com/player) or ``ben`` (only the older ben. host answers).
-    ``images``: ``original`` or ``rs`` (the original host answers 403).
+    ``images``: ``original``, ``rs`` (the original host answers 403) or ``cdn`` (only the
+    ``cdn.slideslive.com/data/presentations/...`` template answers, JPEG).
+    ``player_format``: ``extm3u`` (2021+) or ``legacy`` (the pre-2021 JSON answer).
+    ``domain_lock``: the only domain the embed page accepts as Referer; others are redirected.
+    ``formats``/``sizes``: per slide image format and size (default PNG 640x360).
+    ``video_slides``: (slide number, whether its clip's server is known) for ``"type": "video"`` slides.
     """
 
     name: str
@@ -51,6 +58,13 @@ class FixtureTalk:
     images: str = "original"
     forum: str = ""
     second_pid: str | None = None  # a second embed on the page (the Q&A session)
+    player_format: str = "extm3u"
+    domain_lock: str | None = None
+    formats: tuple[str, ...] = ()
+    sizes: tuple[tuple[int, int], ...] = ()
+    video_slides: tuple[tuple[int, bool], ...] = ()
+    subtitles: bool = False
+    qualities: tuple[str, ...] = ("big", "medium", "small")
 
     @property
     def sorted_times(self) -> tuple[int, ...]:
@@ -67,6 +81,11 @@ class FixtureTalk:
             "two-embeds": ACL_HOST,
             "plain-link": MINICONF_HOST,
             "old-build": OLD_HOST,
+            "legacy": ACL_HOST,
+            "locked": ACL_HOST,
+            "cdn": MINICONF_HOST,
+            "mixed": MINICONF_HOST,
+            "video-slides": ICLR_HOST,
             "no-video": MINICONF_HOST,
         }.get(self.page, "slideslive.com")
 
@@ -92,8 +111,26 @@ class FixtureTalk:
         return self.page != "no-video"
 
     def image_name(self, n: int) -> str:
-        """The slide's image name as the source lists it (XML era: 00001; JSON: long hashed names)."""
+        """The slide's image name as the source lists it (XML era: 00001 or 0-0001; JSON: hashed names)."""
+        if self.images == "cdn":
+            return f"0-{n:04d}"
         return f"{n:05d}" if self.slides == "xml" else f"F{self.pid}__16378634__{n:04d}__Adfi"
+
+    def image_format(self, n: int) -> str:
+        return self.formats[n - 1] if self.formats else ("JPEG" if self.images == "cdn" else "PNG")
+
+    def image_size(self, n: int) -> tuple[int, int]:
+        return self.sizes[n - 1] if self.sizes else (640, 360)
+
+    def image_ext(self, n: int) -> str:
+        return ".jpg" if self.image_format(n) == "JPEG" else ".png"
+
+    def video_slide(self, n: int) -> bool | None:
+        """None for an image slide; for a video slide, whether its clip's server is known."""
+        return dict(self.video_slides).get(n)
+
+    def clip_id(self, n: int) -> str:
+        return f"C{self.pid}_{n:02d}"
 
 
 TALKS: tuple[FixtureTalk, ...] = (
@@ -147,6 +184,35 @@ TALKS: tuple[FixtureTalk, ...] = (
         name="embed", pid="99000110", page="slideslive-embed",
         title="A Talk Given as an Embed URL", authors=(),
         slide_times_ms=(1000, 4000), duration_ms=8_000, slides="xml", media="url",
+    ),
+    # -- the rest of the SlidesLive world (issue 3) ------------------------------------------------
+    FixtureTalk(
+        name="legacy", pid="99000111", forum="11", page="legacy", conference="ACL 2020",
+        title="A 2020 Talk With the Legacy Player Answer", authors=("Ken Thompson",),
+        slide_times_ms=(0, 3100, 6200), duration_ms=9_000, player_format="legacy", media="url", subtitles=True,
+    ),
+    FixtureTalk(
+        name="locked", pid="99000112", forum="12", page="locked", conference="ACL 2020",
+        title="A Domain-Locked Presentation", authors=("Dennis Ritchie",),
+        slide_times_ms=(0, 2900, 5800), duration_ms=8_500, domain_lock=ALLOWED_HOST,
+    ),
+    FixtureTalk(
+        name="cdn", pid="99000113", forum="cdn13", page="cdn", conference="MiniConf 2020",
+        title="Slides Only on the CDN Template", authors=("Frances Allen",),
+        slide_times_ms=(0, 3333, 6666), duration_ms=9_500, images="cdn", qualities=("medium", "small"),
+        media="url",
+    ),
+    FixtureTalk(
+        name="mixed", pid="99000114", forum="mixed14", page="mixed", conference="MiniConf 2020",
+        title="Mixed Formats and Sizes", authors=("Margaret Hamilton",),
+        slide_times_ms=(0, 2500, 5000, 7500), duration_ms=10_000,
+        formats=("PNG", "JPEG", "PNG", "JPEG"), sizes=((640, 360), (800, 600), (640, 360), (801, 451)),
+    ),
+    FixtureTalk(
+        name="video-slides", pid="99000115", forum="VidSlides15", page="video-slides", conference="ICLR 2020",
+        title="Video Slides and Subtitles", authors=("Fei-Fei Li",),
+        slide_times_ms=(0, 3000, 6000, 9000, 11500), duration_ms=14_000,
+        video_slides=((3, True), (5, False)), subtitles=True,
     ),
     FixtureTalk(
         name="no-video", pid="00000000", forum="novideo9", page="no-video", conference="MiniConf 2020",

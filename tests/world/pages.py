@@ -88,7 +88,9 @@ def _embed(container: str, id_expr: str) -> str:
 
 def poster_page(talk: FixtureTalk) -> str:
     """The conference page of ``talk`` in its variant."""
-    page = talk.page
+    # issue-3 talks reuse the page variants above; what differs is on the SlidesLive side
+    page = {"legacy": "double", "locked": "single", "cdn": "miniconf", "mixed": "miniconf"}.get(talk.page, talk.page)
+    page = "iclr2020" if page == "video-slides" else page
     pid = talk.pid
     if page == "iclr2020":  # metas AFTER </head>; the id in the container
         head = _HEAD.format(site="ICLR", title=escape(talk.title), metas="")

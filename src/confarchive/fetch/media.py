@@ -23,6 +23,8 @@ from ..probe import probe
 from ..settings import Settings
 
 MARKER = "media.json"
+AUDIO_FORMAT = "bestaudio[ext=m4a]/bestaudio/best"
+VIDEO_FORMAT = "bestvideo/best"
 _GENERIC_KINDS = {MediaKind.HLS, MediaKind.DASH, MediaKind.FILE}
 
 
@@ -66,7 +68,7 @@ def _youtubedl_class(rewriter: Rewriter) -> type:
     return RewritingYoutubeDL
 
 
-def verified_media(workdir: Path, ffprobe: str) -> MediaFile | None:
+def verified_media(workdir: Path) -> MediaFile | None:
     """The media recorded by a previous run's marker, if the file is still there with its size."""
     marker = workdir / MARKER
     try:
@@ -79,17 +81,19 @@ def verified_media(workdir: Path, ffprobe: str) -> MediaFile | None:
     return None
 
 
-def _validate(path: Path, ffprobe: str, expected_s: float | None) -> MediaFile:
+def _validate(path: Path, ffprobe: str, expected_s: float | None, need_audio: bool) -> MediaFile:
     result = probe(ffprobe, path)
-    if result.audio_codec is None:
+    if need_audio and result.audio_codec is None:
         raise ConfarchiveError(f"downloaded media {path.name} has no audio stream")
+    if not need_audio and result.video_codec is None:
+        raise ConfarchiveError(f"downloaded clip {path.name} has no video stream")
     if result.duration_ms <= 0:
         raise ConfarchiveError(f"downloaded media {path.name} has no duration")
     if expected_s and abs(result.duration_ms / 1000 - expected_s) > 1.0:
         raise ConfarchiveError(
             f"downloaded media lasts {result.duration_ms / 1000:.1f} s, the source says {expected_s:.1f} s"
         )
-    return MediaFile(str(path), result.duration_ms, result.audio_codec, path.stat().st_size)
+    return MediaFile(str(path), result.duration_ms, result.audio_codec or "", path.stat().st_size)
 
 
 def download_media(
@@ -99,9 +103,15 @@ def download_media(
     rewriter: Rewriter,
     log: logging.Logger,
     progress: Callable[[dict[str, Any]], None] | None = None,
+    *,
+    fmt: str = AUDIO_FORMAT,
+    need_audio: bool = True,
 ) -> MediaFile:
-    """Download ``media`` into ``workdir``, validate it, and mark it done; reuse a marked download."""
-    done = verified_media(workdir, settings.tools.ffprobe)
+    """Download ``media`` into ``workdir``, validate it, and mark it done; reuse a marked download.
+
+    The talk's audio by default; ``fmt=VIDEO_FORMAT, need_audio=False`` for a (muted) video-slide clip.
+    """
+    done = verified_media(workdir)
     if done is not None:
         return done
     workdir.mkdir(parents=True, exist_ok=True)
@@ -113,7 +123,7 @@ def download_media(
     options: dict[str, Any] = {
         "paths": {"home": str(workdir), "temp": str(workdir)},
         "outtmpl": {"default": "media.%(ext)s"},
-        "format": "bestaudio[ext=m4a]/bestaudio/best",
+        "format": fmt,
         "http_headers": headers,
         "continuedl": True,
         "retries": settings.network.retries * 2,
@@ -135,7 +145,14 @@ def download_media(
     ydl_class = _youtubedl_class(rewriter)
     try:
         with ydl_class(options) as ydl:
-            info = ydl.extract_info(media.url, download=True)
+            if media.kind == MediaKind.FILE:
+                # A direct file needs no extraction: the generic extractor would GET it once just to
+                # look at its Content-Type, then the downloader again.
+                ext = yt_dlp.utils.determine_ext(media.url, default_ext="mp4")
+                direct = {"id": "media", "title": "media", "url": media.url, "ext": ext, "http_headers": headers}
+                info = ydl.process_ie_result(direct, download=True)
+            else:
+                info = ydl.extract_info(media.url, download=True)
     except yt_dlp.utils.DownloadError as exc:
         message = " ".join(str(exc).replace("ERROR: ", "").split())
         raise ConfarchiveError(f"media download failed for {media.url}: {message}") from exc
@@ -143,7 +160,7 @@ def download_media(
     if not downloads or not downloads[0].get("filepath"):
         raise ConfarchiveError(f"media download for {media.url} produced no file")
     path = Path(downloads[0]["filepath"])
-    result = _validate(path, settings.tools.ffprobe, (info or {}).get("duration"))
+    result = _validate(path, settings.tools.ffprobe, (info or {}).get("duration"), need_audio)
     marker = {"file": path.name, "size": result.size, "duration_ms": result.duration_ms}
     marker["audio_codec"] = result.audio_codec  # type: ignore[assignment]
     tmp = workdir / (MARKER + ".tmp")

@@ -58,5 +58,6 @@ class Resolver:
             paper_url=page.paper_url,
             slides=sl.slides,
             other_embeds=others,
+            subtitles=sl.subtitles,
             page_url=page.url if page.title is not None or page.presentation_ids else None,
         )

@@ -13,7 +13,7 @@ from urllib.parse import parse_qs, urlencode, urlsplit
 from bs4 import BeautifulSoup
 
 from ..errors import ConfarchiveError, FetchError
-from ..model import Media, MediaKind, Slide
+from ..model import Media, MediaKind, Slide, Subtitle
 from ..net import Http
 from ..settings import SlidesLiveSettings
 from .page import clean_text
@@ -21,7 +21,6 @@ from .slideslive_data import (
     PlayerInfo,
     RawSlide,
     SlideList,
-    Subtitle,
     parse_player_info,
     parse_slides_json,
     parse_slides_xml,
@@ -63,7 +62,7 @@ class SlidesLive:
         parent = page_url or f"https://slideslive.com/{presentation_id}"
         token, embed_title = self._token(presentation_id, parent)
         info = self._player_info(presentation_id, token)
-        slides = self._slides(presentation_id, info)
+        slides = self._slides(presentation_id, info, token)
         return SlidesLiveTalk(
             presentation_id=presentation_id,
             title=embed_title or info.title,
@@ -136,21 +135,44 @@ class SlidesLive:
             return None  # the talk has no slides: archive the media alone
         raise ConfarchiveError(f"no usable slides for presentation {pid}: {'; '.join(errors)}")
 
-    def _slides(self, pid: str, info: PlayerInfo) -> tuple[Slide, ...]:
+    def _slides(self, pid: str, info: PlayerInfo, token: str) -> tuple[Slide, ...]:
         listing = self._slide_list(pid, info)
         if listing is None:
             return ()
         quality = "big" if not listing.qualities or "big" in listing.qualities else listing.qualities[0]
         ordered = sorted(listing.slides, key=lambda s: (s.time_ms, s.order))
-        return tuple(
-            Slide(
-                index=i,
-                start_ms=raw.time_ms,
-                image_urls=self._image_urls(pid, raw, quality),
-                name=raw.name or "",
-            )
-            for i, raw in enumerate(ordered, start=1)
-        )
+        clips = [raw.video_id for raw in ordered if raw.kind == "video" and raw.video_id]
+        servers = self._video_slide_servers(pid, token, clips) if clips else {}
+        slides = []
+        for i, raw in enumerate(ordered, start=1):
+            video_url = None
+            if raw.kind == "video" and raw.video_id in servers:
+                video_url = self.settings.yoda_urls[0].format(server=servers[raw.video_id], video_id=raw.video_id)
+            kind = "video" if raw.kind == "video" else "image"
+            urls = self._image_urls(pid, raw, quality) if kind == "image" else ()
+            slides.append(Slide(i, raw.time_ms, urls, raw.name or raw.video_id or "", kind, video_url))
+        return tuple(slides)
+
+    def _video_slide_servers(self, pid: str, token: str, clip_ids: list[str]) -> dict[str, str]:
+        """Clip id -> its server, from ``slides_video_service_data``; {} when unavailable.
+
+        A missing server is not an error: the clip's slide then holds the previous slide.
+        """
+        query = urlencode({"player_token": token, "videos": ",".join(clip_ids)})
+        for template in self.settings.video_slide_servers_urls:
+            url = f"{template.format(id=pid)}?{query}"
+            try:
+                data = self.http.get(url, what="SlidesLive video slide servers").json()
+            except (FetchError, ValueError):
+                continue
+            if isinstance(data, dict):
+                servers = {}
+                for vid, entry in data.items():
+                    hosts = entry.get("video_servers") if isinstance(entry, dict) else None
+                    if isinstance(hosts, list) and hosts and isinstance(hosts[0], str):
+                        servers[str(vid)] = hosts[0]
+                return servers
+        return {}
 
     def _image_urls(self, pid: str, raw: RawSlide, quality: str) -> tuple[str, ...]:
         if raw.name is None:

@@ -14,12 +14,7 @@ import xml.etree.ElementTree as ET
 from dataclasses import dataclass
 
 from ..errors import ConfarchiveError
-
-
-@dataclass(frozen=True)
-class Subtitle:
-    language: str
-    url: str
+from ..model import Subtitle
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,318 @@
+// The offline player. Every text shown here came from the web, so it is only ever inserted as text
+// (Node.append / textContent), never parsed as HTML; paths are URL-encoded per segment before use.
+(() => {
+  "use strict";
+
+  const talks = JSON.parse(document.getElementById("talks").textContent);
+  const $ = (id) => document.getElementById(id);
+  const listView = $("list-view");
+  const talkView = $("talk-view");
+  const search = $("search");
+  const rows = $("rows");
+  const count = $("count");
+  const noMatch = $("no-match");
+  const baseTitle = document.title;
+  const collator = new Intl.Collator(undefined, { numeric: true, sensitivity: "base" });
+  const EPSILON = 0.02; // seconds: a seek to a slide's start must count as inside that slide
+  const SPEEDS = [0.5, 0.75, 1, 1.25, 1.5, 1.75, 2];
+
+  let sortKey = null; // null keeps the index order (conference, then title)
+  let sortDir = 1;
+  let speed = 1; // kept from one talk to the next
+  let shownKey = null; // the talk on screen; null for the list
+  let current = null; // {video, slides, thumbs, strip, active} while a talk with a video is shown
+
+  const text = (v) => (v === null || v === undefined ? "" : String(v));
+  const authorsOf = (t) => (Array.isArray(t.authors) ? t.authors.map(text).join(", ") : "");
+  const fold = (s) => s.normalize("NFKD").replace(/[\u0300-\u036f]/g, "").toLowerCase();
+
+  /** An element with attributes set as strings and children appended as text or nodes. */
+  function el(tag, attrs, ...children) {
+    const node = document.createElement(tag);
+    for (const [name, value] of Object.entries(attrs || {})) {
+      if (value !== null && value !== undefined && value !== false) node.setAttribute(name, String(value));
+    }
+    for (const child of children) if (child !== null && child !== undefined) node.append(child);
+    return node;
+  }
+
+  /** A relative path of the archive as a URL: each segment encoded (spaces, #, ?, %, quotes). */
+  function fileUrl(path) {
+    if (typeof path !== "string" || path === "") return null;
+    const parts = path.split("/");
+    if (parts.some((p) => p === "" || p === "." || p === "..")) return null; // never outside the archive
+    return parts.map(encodeURIComponent).join("/");
+  }
+
+  /** Only http(s) links leave the archive: a javascript: or data: URL is shown as text instead. */
+  const webUrl = (url) => (typeof url === "string" && /^https?:\/\//i.test(url) ? url : null);
+
+  function clock(seconds) {
+    if (typeof seconds !== "number" || !Number.isFinite(seconds)) return "";
+    const s = Math.floor(seconds);
+    const pad = (n) => String(n).padStart(2, "0");
+    const h = Math.floor(s / 3600);
+    const m = Math.floor((s % 3600) / 60);
+    return h ? `${h}:${pad(m)}:${pad(s % 60)}` : `${m}:${pad(s % 60)}`;
+  }
+
+  const statusOf = (t) => text(t.status) || "pending";
+  const statusClass = (t) => (["done", "failed", "pending"].includes(statusOf(t)) ? statusOf(t) : "other");
+  const slidesOf = (t) =>
+    (Array.isArray(t.slides) ? t.slides : []).filter((s) => s && typeof s.start_s === "number");
+
+  // ---- the list ---------------------------------------------------------------------------------
+  const columns = {
+    title: (t) => text(t.title),
+    authors: authorsOf,
+    conference: (t) => text(t.conference),
+    duration: (t) => (typeof t.duration_s === "number" ? t.duration_s : null),
+    slides: (t) => slidesOf(t).length,
+    status: statusOf,
+  };
+
+  const entries = talks.map((t, i) => ({
+    talk: t,
+    order: i,
+    haystack: fold([t.title, authorsOf(t), t.conference].map(text).join("\n")),
+    row: makeRow(t),
+  }));
+
+  function makeRow(t) {
+    const link = el("a", { href: "#talk=" + encodeURIComponent(text(t.key)) }, text(t.title) || text(t.source_url));
+    const status = el("td", {}, el("span", { class: "status status-" + statusClass(t) }, statusOf(t)));
+    if (t.error) status.append(el("p", { class: "error" }, text(t.error)));
+    const tr = el(
+      "tr",
+      { "data-key": text(t.key) },
+      el("td", { class: "title" }, link),
+      el("td", {}, authorsOf(t)),
+      el("td", {}, text(t.conference)),
+      el("td", { class: "num" }, clock(t.duration_s)),
+      el("td", { class: "num" }, String(slidesOf(t).length)),
+      status,
+    );
+    return tr;
+  }
+
+  function compare(a, b) {
+    const x = columns[sortKey](a);
+    const y = columns[sortKey](b);
+    const xEmpty = x === null || x === "";
+    const yEmpty = y === null || y === "";
+    if (xEmpty || yEmpty) return xEmpty === yEmpty ? 0 : xEmpty ? 1 : -1; // blanks last either way
+    return sortDir * (typeof x === "number" ? x - y : collator.compare(x, y));
+  }
+
+  function renderList() {
+    const words = fold(search.value).split(/\s+/).filter(Boolean);
+    let shown = entries.filter((e) => words.every((w) => e.haystack.includes(w)));
+    if (sortKey) shown = shown.slice().sort((a, b) => compare(a.talk, b.talk) || a.order - b.order);
+    rows.replaceChildren(...shown.map((e) => e.row));
+    noMatch.hidden = shown.length > 0;
+    const total = `${talks.length} talk${talks.length === 1 ? "" : "s"}`;
+    count.textContent = words.length ? `${shown.length} of ${total}` : total;
+  }
+
+  for (const button of document.querySelectorAll("th button[data-sort]")) {
+    button.addEventListener("click", () => {
+      const key = button.dataset.sort;
+      sortDir = sortKey === key ? -sortDir : 1;
+      sortKey = key;
+      for (const th of document.querySelectorAll("th")) th.removeAttribute("aria-sort");
+      button.parentElement.setAttribute("aria-sort", sortDir > 0 ? "ascending" : "descending");
+      renderList();
+    });
+  }
+  search.addEventListener("input", renderList);
+
+  // ---- one talk ---------------------------------------------------------------------------------
+  function slideAt(time) {
+    let best = -1;
+    current.slides.forEach((s, i) => {
+      if (s.start_s <= time + EPSILON && (best < 0 || s.start_s >= current.slides[best].start_s)) best = i;
+    });
+    return best;
+  }
+
+  function highlight() {
+    if (!current) return;
+    const i = slideAt(current.video.currentTime);
+    if (i === current.active) return;
+    const old = current.thumbs[current.active];
+    if (old) {
+      old.classList.remove("active");
+      old.removeAttribute("aria-current");
+    }
+    current.active = i;
+    const thumb = current.thumbs[i];
+    if (!thumb) return;
+    thumb.classList.add("active");
+    thumb.setAttribute("aria-current", "true");
+    const strip = current.strip; // scroll the strip only: the page itself stays where the reader put it
+    const left = thumb.parentElement.offsetLeft;
+    if (left < strip.scrollLeft || left + thumb.offsetWidth > strip.scrollLeft + strip.clientWidth) {
+      strip.scrollLeft = left - (strip.clientWidth - thumb.offsetWidth) / 2;
+    }
+  }
+
+  function seekTo(i) {
+    if (!current || i < 0 || i >= current.slides.length) return;
+    current.video.currentTime = current.slides[i].start_s;
+    highlight();
+  }
+
+  function togglePlay() {
+    const video = current.video;
+    if (video.paused) video.play().catch(() => {}); // a refused play() leaves the native controls usable
+    else video.pause();
+  }
+
+  function speedControl(video) {
+    const select = el("select", { id: "speed" });
+    for (const s of SPEEDS) select.append(el("option", { value: String(s), selected: s === speed }, `${s}\u00d7`));
+    const apply = () => {
+      speed = Number(select.value);
+      video.defaultPlaybackRate = speed; // survives the load algorithm, which resets playbackRate
+      video.playbackRate = speed;
+    };
+    select.addEventListener("change", apply);
+    video.addEventListener("ratechange", () => {
+      if (SPEEDS.includes(video.playbackRate)) select.value = String((speed = video.playbackRate));
+    });
+    apply();
+    return el("label", {}, "Speed", select);
+  }
+
+  function fileLinks(t) {
+    const links = [
+      ["Video (MP4)", fileUrl(t.video)],
+      ["Slides (PDF)", fileUrl(t.slides_pdf)],
+      ["Paper (PDF)", fileUrl(t.paper_pdf)],
+    ].filter(([, href]) => href);
+    const list = el("ul", { class: "files", "aria-label": "Files" });
+    for (const [label, href] of links) list.append(el("li", {}, el("a", { href }, label)));
+    const source = webUrl(t.source_url);
+    if (source) {
+      const link = el("a", { href: source, rel: "noopener noreferrer", target: "_blank" }, "Source page");
+      list.append(el("li", {}, link));
+    }
+    return list;
+  }
+
+  function slideStrip(slides) {
+    const strip = el("ol", { class: "strip", "aria-label": "Slides" });
+    const thumbs = slides.map((s, i) => {
+      const number = text(s.index || i + 1);
+      const label = `Slide ${number} at ${clock(s.start_s)}`;
+      const src = fileUrl(s.image);
+      const picture = src
+        ? el("img", { src, alt: "", loading: "lazy", decoding: "async" })
+        : el("span", { class: "blank", "aria-hidden": "true" }, number);
+      const button = el("button", { type: "button", class: "thumb", "aria-label": label }, picture);
+      button.append(el("span", { "aria-hidden": "true" }, `${number} \u00b7 ${clock(s.start_s)}`));
+      button.addEventListener("click", () => seekTo(i));
+      strip.append(el("li", {}, button));
+      return button;
+    });
+    return { strip, thumbs };
+  }
+
+  function showTalk(t) {
+    closeTalk();
+    const heading = el("h2", { tabindex: "-1" }, text(t.title) || text(t.source_url));
+    const meta = [authorsOf(t), text(t.conference), clock(t.duration_s)].filter(Boolean).join(" \u00b7 ");
+    const parts = [el("p", {}, el("a", { href: "#" }, "\u2190 All talks")), heading, el("p", { class: "meta" }, meta)];
+    const videoUrl = fileUrl(t.video);
+    if (videoUrl) {
+      const video = el("video", { controls: "", preload: "metadata", playsinline: "" });
+      for (const sub of Array.isArray(t.subtitles) ? t.subtitles : []) {
+        const src = fileUrl(sub && sub.path);
+        const lang = text(sub && sub.language);
+        if (src) video.append(el("track", { kind: "subtitles", src, srclang: lang || null, label: lang || "Subtitles" }));
+      }
+      video.src = videoUrl;
+      const slides = slidesOf(t);
+      const { strip, thumbs } = slideStrip(slides);
+      current = { video, slides, thumbs, strip, active: -1 };
+      for (const type of ["timeupdate", "seeking", "seeked", "loadedmetadata"]) video.addEventListener(type, highlight);
+      parts.push(video, el("div", { class: "controls" }, speedControl(video), fileLinks(t)));
+      if (slides.length) parts.push(strip);
+    } else {
+      parts.push(el("p", { class: "error", role: "status" }, `No video (${statusOf(t)})${t.error ? ": " + text(t.error) : ""}`));
+      parts.push(fileLinks(t));
+    }
+    if (t.abstract) parts.push(el("p", { class: "abstract" }, text(t.abstract)));
+    talkView.replaceChildren(...parts);
+    listView.hidden = true;
+    talkView.hidden = false;
+    document.title = `${text(t.title)} \u2013 ${baseTitle}`;
+    window.scrollTo(0, 0);
+    highlight();
+    heading.focus();
+  }
+
+  function closeTalk() {
+    if (current) {
+      current.video.pause();
+      current.video.removeAttribute("src"); // release the file
+      current.video.load();
+      current = null;
+    }
+    talkView.replaceChildren();
+  }
+
+  function showList() {
+    const previous = shownKey;
+    closeTalk();
+    talkView.hidden = true;
+    listView.hidden = false;
+    document.title = baseTitle;
+    const row = [...rows.children].find((r) => r.dataset.key === previous);
+    if (row) row.querySelector("a").focus(); // back where the reader left the list
+  }
+
+  function route() {
+    const match = /^#talk=(.*)$/.exec(location.hash);
+    let key = null;
+    try {
+      key = match ? decodeURIComponent(match[1]) : null;
+    } catch {
+      key = null; // a malformed hash shows the list
+    }
+    const talk = key === null ? null : talks.find((t) => text(t.key) === key);
+    const next = talk ? text(talk.key) : null;
+    if (next === shownKey && (next !== null || !listView.hidden)) return;
+    if (talk) showTalk(talk);
+    else showList();
+    shownKey = next;
+  }
+
+  // ---- keyboard ---------------------------------------------------------------------------------
+  document.addEventListener("keydown", (event) => {
+    if (event.ctrlKey || event.metaKey || event.altKey || event.defaultPrevented) return;
+    const target = event.target;
+    const tag = target && target.tagName;
+    const typing = tag === "INPUT" || tag === "TEXTAREA" || tag === "SELECT" || (target && target.isContentEditable);
+    if (typing) return;
+    if (event.key === "/") {
+      event.preventDefault();
+      if (shownKey !== null) location.hash = "#";
+      route(); // at once, so the search field is there to be focused
+      search.focus();
+      search.select();
+    } else if (current && (event.key === " " || event.key === "Spacebar")) {
+      if (tag === "BUTTON" || tag === "A") return; // Space activates the focused control
+      event.preventDefault();
+      togglePlay();
+    } else if (current && (event.key === "ArrowRight" || event.key === "ArrowLeft")) {
+      event.preventDefault(); // also overrides the native controls' five-second seek
+      const here = slideAt(current.video.currentTime);
+      seekTo(event.key === "ArrowRight" ? here + 1 : Math.max(here - 1, 0));
+    }
+  });
+
+  window.addEventListener("hashchange", route);
+  renderList();
+  route();
+})();
