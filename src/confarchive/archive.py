@@ -17,6 +17,11 @@ from pathlib import Path
 class Layout:
     root: Path
 
+    def __post_init__(self) -> None:
+        # Absolute from the start: ffmpeg resolves relative paths in a concat list against the list's
+        # own folder, and a worker may run with another working directory.
+        object.__setattr__(self, "root", Path(os.path.abspath(self.root)))
+
     @property
     def internal(self) -> Path:
         return self.root / ".confarchive"

@@ -10,6 +10,7 @@ from __future__ import annotations
 import argparse
 import logging
 import sys
+from collections import Counter
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -18,6 +19,7 @@ from .archive import Layout
 from .errors import ConfarchiveError, UsageError
 from .index import dumps, resolved_entry, write_index
 from .inputs import read_refs
+from .model import TalkRef
 from .net import Http
 from .pipeline import Pipeline, Summary
 from .probe import require_tool
@@ -32,7 +34,8 @@ examples:
   confarchive archive https://iclr.cc/virtual_2020/poster_Hklr204Fvr.html
   confarchive archive -i urls.txt -o ~/talks/iclr2020 -j 4
   confarchive resolve https://slideslive.com/38925850 --json
-  confarchive index -o ~/talks/iclr2020
+  confarchive status -o ~/talks/iclr2020
+  confarchive retry -o ~/talks/iclr2020
 
 A re-run of the same command resumes: finished talks are skipped without any request, failed and
 unfinished ones are tried again. Configuration (URL rewrites, SlidesLive endpoints, network limits)
@@ -84,6 +87,15 @@ def build_parser() -> argparse.ArgumentParser:
     resolve.add_argument("--json", action="store_true", help="print the talk entry as JSON on stdout")
     _common(resolve)
 
+    status = sub.add_parser("status", help="what an archive holds: done, failed (with reasons), pending")
+    _output(status)
+    _common(status)
+
+    retry = sub.add_parser("retry", help="retry the failed talks of an archive (no URL list needed)")
+    _output(retry)
+    retry.add_argument("-j", "--jobs", type=int, metavar="N", help="talks processed at once (default 2)")
+    _common(retry)
+
     index = sub.add_parser("index", help="rebuild index.json and index.html from the manifest")
     _output(index)
     _common(index)
@@ -128,18 +140,29 @@ def cmd_archive(args: argparse.Namespace, log: logging.Logger) -> int:
         print(bad.message(), file=sys.stderr)
     if not refs:
         raise UsageError("nothing to archive: give talk URLs or -i FILE")
+    summary = run_pipeline(settings, refs, log, quiet=args.quiet)
+    return 0 if summary.ok and not rejected else 1
+
+
+def run_pipeline(settings: Settings, refs: list[TalkRef], log: logging.Logger, quiet: bool) -> Summary:
+    """The archive run shared by ``archive`` and ``retry``."""
     require_tool("ffmpeg", settings.tools.ffmpeg)
     require_tool("ffprobe", settings.tools.ffprobe)
     layout = Layout(settings.archive_dir)
     http = Http(settings.network, settings.rewrites)
-    reporter = Reporter(total=len(refs), log=log, quiet=args.quiet)
+    reporter = Reporter(total=len(refs), log=log, quiet=quiet)
+    ctx = WorkContext(settings, layout, http, log, on_bytes=reporter.bytes)
     try:
-        summary = Pipeline(WorkContext(settings, layout, http, log), reporter).run(refs)
+        summary = Pipeline(ctx, reporter).run(refs)
+    except KeyboardInterrupt:
+        reporter.close()
+        log.warning("interrupted; run the same command again to resume (finished work is kept)")
+        raise
     finally:
         reporter.close()
         http.close()
     _print_summary(summary, layout, log)
-    return 0 if summary.ok and not rejected else 1
+    return summary
 
 
 def _print_summary(summary: Summary, layout: Layout, log: logging.Logger) -> None:
@@ -168,17 +191,67 @@ def cmd_resolve(args: argparse.Namespace, log: logging.Logger) -> int:
     return 0
 
 
-def cmd_index(args: argparse.Namespace, log: logging.Logger) -> int:
-    layout = Layout(_settings(args).archive_dir)
+def _existing_archive(args: argparse.Namespace) -> tuple[Settings, Layout]:
+    settings = _settings(args)
+    layout = Layout(settings.archive_dir)
     if not layout.manifest.is_file():
         raise UsageError(f"{layout.root} is not a confarchive archive (no {layout.manifest})")
+    return settings, layout
+
+
+def cmd_status(args: argparse.Namespace, log: logging.Logger) -> int:
+    _, layout = _existing_archive(args)
+    with Manifest(layout.manifest) as store:
+        rows = store.rows()
+    counts = Counter(r.status for r in rows)
+    size = sum(p.stat().st_size for p in layout.root.rglob("*") if p.is_file())
+    print(f"archive: {layout.root}")
+    print(
+        "talks: "
+        + ", ".join(f"{counts.get(s, 0)} {s}" for s in ("done", "failed", "pending"))
+        + f" ({len(rows)} in all)"
+    )
+    stages = Counter(r.stage for r in rows if r.status == "pending")
+    if stages:
+        print("pending by stage: " + ", ".join(f"{n} {stage}" for stage, n in sorted(stages.items())))
+    print(f"on disk: {_human(size)}")
+    for row in rows:
+        if row.status == "failed":
+            print(f"failed: {row.source_url}: {row.last_error} (attempts: {row.attempts})")
+    return 0
+
+
+def _human(size: float) -> str:
+    for unit in ("B", "KiB", "MiB", "GiB"):
+        if size < 1024 or unit == "GiB":
+            return f"{size:.1f} {unit}" if unit != "B" else f"{int(size)} B"
+        size /= 1024
+    return f"{size:.1f} TiB"
+
+
+def cmd_retry(args: argparse.Namespace, log: logging.Logger) -> int:
+    settings, layout = _existing_archive(args)
+    with Manifest(layout.manifest) as store:
+        failed = [r for r in store.rows() if r.status == "failed"]
+    if not failed:
+        log.info("no failed talks in %s: nothing to retry", layout.root)
+        return 0
+    refs = [TalkRef(r.source_url, None if r.key.startswith("url:") else r.key) for r in failed]
+    summary = run_pipeline(settings, refs, log, quiet=args.quiet)
+    return 0 if summary.ok else 1
+
+
+def cmd_index(args: argparse.Namespace, log: logging.Logger) -> int:
+    _, layout = _existing_archive(args)
     with Manifest(layout.manifest) as store:
         changed = write_index(layout, store.rows())
     log.info("index %s", "rewritten" if changed else "unchanged")
     return 0
 
 
-COMMANDS = {"archive": cmd_archive, "resolve": cmd_resolve, "index": cmd_index}
+COMMANDS = {
+    "archive": cmd_archive, "resolve": cmd_resolve, "status": cmd_status, "retry": cmd_retry, "index": cmd_index,
+}  # fmt: skip
 
 
 def main(argv: Sequence[str] | None = None) -> int:

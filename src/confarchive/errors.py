@@ -38,3 +38,7 @@ class ResolveError(ConfarchiveError):
         super().__init__(message)
         self.key = key
         self.page = page
+
+
+class Interrupted(Exception):
+    """The run is stopping (Ctrl-C): work in progress stays resumable and is not a failure."""

@@ -8,11 +8,10 @@ logical world. That is how the tests reach the fixture world with the production
 
 from __future__ import annotations
 
-import threading
-import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from http.cookiejar import CookieJar
+from typing import Any
 from urllib.parse import urlsplit
 
 import requests
@@ -20,6 +19,7 @@ from requests.adapters import HTTPAdapter
 from urllib3.util.retry import Retry
 
 from .errors import FetchError
+from .politeness import HostLimiter
 from .settings import NetworkSettings, Rewrite
 
 RETRY_STATUSES = (429, 500, 502, 503, 504)
@@ -39,35 +39,6 @@ class Rewriter:
 
     def __bool__(self) -> bool:
         return bool(self._rules)
-
-
-class HostLimiter:
-    """At most N connections per host and a minimum interval between request starts, across threads.
-
-    Keyed by the host actually contacted (after rewriting): politeness is owed to the server that
-    receives the connections.
-    """
-
-    def __init__(self, per_host: int, min_interval_s: float) -> None:
-        self._per_host = max(1, per_host)
-        self._min_interval = max(0.0, min_interval_s)
-        self._lock = threading.Lock()
-        self._slots: dict[str, threading.BoundedSemaphore] = {}
-        self._next_start: dict[str, float] = {}
-
-    @contextmanager
-    def slot(self, host: str) -> Iterator[None]:
-        with self._lock:
-            sem = self._slots.setdefault(host, threading.BoundedSemaphore(self._per_host))
-        with sem:
-            if self._min_interval:
-                with self._lock:
-                    now = time.monotonic()
-                    start = max(now, self._next_start.get(host, now))
-                    self._next_start[host] = start + self._min_interval
-                if start > now:
-                    time.sleep(start - now)
-            yield
 
 
 class _RewritingAdapter(HTTPAdapter):
@@ -90,8 +61,27 @@ class _RewritingAdapter(HTTPAdapter):
         return response
 
 
-def _retry_policy(net: NetworkSettings) -> Retry:
-    return Retry(
+class _PoliteRetry(Retry):
+    """urllib3's retry policy, telling the shared limiter when a server asks everyone to wait."""
+
+    on_retry_after: Callable[[str, float], None] | None = None
+
+    def new(self, **kw: Any) -> _PoliteRetry:
+        retry = super().new(**kw)
+        retry.on_retry_after = self.on_retry_after
+        return retry
+
+    def increment(self, method: Any = None, url: Any = None, response: Any = None, error: Any = None,
+                  _pool: Any = None, _stacktrace: Any = None) -> Retry:  # fmt: skip
+        if response is not None and _pool is not None and self.on_retry_after is not None:
+            after = self.get_retry_after(response)
+            if after:
+                self.on_retry_after(str(_pool.host), after)
+        return super().increment(method, url, response, error, _pool, _stacktrace)
+
+
+def _retry_policy(net: NetworkSettings, on_retry_after: Callable[[str, float], None]) -> Retry:
+    retry = _PoliteRetry(
         total=net.retries,
         connect=net.retries,
         read=net.retries,
@@ -102,6 +92,8 @@ def _retry_policy(net: NetworkSettings) -> Retry:
         respect_retry_after_header=True,
         raise_on_status=False,
     )
+    retry.on_retry_after = on_retry_after
+    return retry
 
 
 def _is_html(response: requests.Response) -> bool:
@@ -126,9 +118,8 @@ class Http:
         if cookies is not None:
             self.session.cookies = cookies  # type: ignore[assignment]
         pool = max(10, net.per_host_connections * 2)
-        adapter = _RewritingAdapter(
-            self.rewriter, max_retries=_retry_policy(net), pool_connections=pool, pool_maxsize=pool
-        )
+        retry = _retry_policy(net, self.limiter.pause)
+        adapter = _RewritingAdapter(self.rewriter, max_retries=retry, pool_connections=pool, pool_maxsize=pool)
         self.session.mount("http://", adapter)
         self.session.mount("https://", adapter)
 
@@ -136,7 +127,8 @@ class Http:
         self.session.close()
 
     def actual_host(self, url: str) -> str:
-        return urlsplit(self.rewriter(url)).netloc
+        """The limiter's key: the host name the request really goes to."""
+        return urlsplit(self.rewriter(url)).hostname or ""
 
     @contextmanager
     def stream(
@@ -146,6 +138,7 @@ class Http:
         headers: dict[str, str] | None = None,
         refuse_html: bool = False,
         what: str = "a file",
+        accept: tuple[int, ...] = (),
     ) -> Iterator[requests.Response]:
         """A GET whose body is read by the caller; the host slot is held until the block ends."""
         with self.limiter.slot(self.actual_host(url)):
@@ -156,7 +149,7 @@ class Http:
             except requests.RequestException as exc:
                 raise FetchError(f"cannot reach {url}: {_reason(exc)}", url=url) from exc
             try:
-                if response.status_code >= 400:
+                if response.status_code >= 400 and response.status_code not in accept:
                     raise FetchError(
                         f"HTTP {response.status_code} for {url} (expected {what})",
                         url=url,

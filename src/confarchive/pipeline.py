@@ -1,26 +1,30 @@
-"""The coordinator: streams talk references through resolve and archive on an executor.
+"""The coordinator: streams talk references through resolve, fetch and merge.
 
-Only this loop writes the manifest and the index (one writer, no locks). Workers resolve talks and
-archive them; their results come back here. A finished talk is skipped before any request: its row
-says done and its video has the recorded size on disk.
+Resolving and fetching (network) run in one pool of ``jobs`` workers; merging (ffmpeg, CPU) runs in
+its own small pool, so a merge overlaps the next talks' downloads instead of stalling them. Only this
+loop writes the manifest and the index (one writer, no locks). A finished talk is skipped before any
+request: its row says done and its video has the recorded size on disk. Ctrl-C sets the cancel flag:
+workers stop between chunks, leaving resumable ``.part`` files, and the manifest stays consistent.
 """
 
 from __future__ import annotations
 
-import logging
+import os
 import queue
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Iterable, Iterator
 from concurrent.futures import FIRST_COMPLETED, Executor, Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass, field
+from functools import partial
 
 from .archive import Layout
 from .errors import ConfarchiveError, ResolveError
 from .index import page_entry, placeholder_entry, write_index
 from .model import PageInfo, Status, Talk, TalkRef, TalkResult
 from .naming import safe_name
+from .progress import Reporter
 from .resolvers import Resolver
-from .store import Manifest, Row, failed_key
-from .talkwork import WorkContext, run_talk
+from .store import Manifest, Row, failed_key, rebuild_rows
+from .talkwork import Fetched, WorkContext, fetch_talk, guarded, merge_talk
 
 
 @dataclass
@@ -28,10 +32,11 @@ class Summary:
     done: int = 0
     skipped: int = 0
     failed: list[tuple[str, str]] = field(default_factory=list)
+    interrupted: bool = False
 
     @property
     def ok(self) -> bool:
-        return not self.failed
+        return not self.failed and not self.interrupted
 
 
 def is_finished(layout: Layout, row: Row | None) -> bool:
@@ -45,7 +50,7 @@ def is_finished(layout: Layout, row: Row | None) -> bool:
         return False
 
 
-def resolve_ref(ref: TalkRef, resolver: Resolver, log: logging.Logger) -> Talk | TalkResult:
+def resolve_ref(ref: TalkRef, resolver: Resolver, ctx: WorkContext) -> Talk | TalkResult:
     """Resolve in a worker; an expected failure becomes a failed result with a one-line reason."""
     key = ref.key or failed_key(ref.url)
     entry = None
@@ -58,44 +63,64 @@ def resolve_ref(ref: TalkRef, resolver: Resolver, log: logging.Logger) -> Talk |
     except ConfarchiveError as exc:
         error = exc.one_line()
     except Exception as exc:
-        log.exception("internal error while resolving %s", ref.url)
+        ctx.log.exception("internal error while resolving %s", ref.url)
         error = f"internal error ({type(exc).__name__}: {exc}); please report this"
+    if ctx.cancel.is_set():
+        return TalkResult(ref.url, key, Status.PENDING, error="interrupted")
     return TalkResult(ref.url, key, Status.FAILED, error=error, entry=entry)
 
 
-Reporter = Callable[[str, TalkResult | None, str], None]
+def merge_workers() -> int:
+    """ffmpeg already uses several threads per merge: one merge per two cores keeps downloads going."""
+    return max(1, (os.cpu_count() or 2) // 2)
 
 
 class Pipeline:
-    def __init__(self, ctx: WorkContext, report: Reporter, executor: Executor | None = None) -> None:
+    def __init__(self, ctx: WorkContext, reporter: Reporter, merge_jobs: int | None = None) -> None:
         self.ctx = ctx
-        self.report = report
+        self.reporter = reporter
         self.layout = ctx.layout
-        self._executor = executor
+        self.merge_jobs = merge_jobs or merge_workers()
         self._events: queue.SimpleQueue[tuple[str, str]] = queue.SimpleQueue()
+        self._titles: dict[str, str] = {}
 
     def run(self, refs: Iterable[TalkRef]) -> Summary:
         summary = Summary()
         jobs = max(1, self.ctx.settings.jobs)
-        executor = self._executor or ThreadPoolExecutor(jobs, thread_name_prefix="talk")
-        resolver = Resolver(self.ctx.http, self.ctx.settings)
-        try:
-            with Manifest(self.layout.manifest) as store:
-                self._loop(iter(refs), store, executor, resolver, jobs, summary)
+        fresh = not self.layout.manifest.exists()
+        io_pool = ThreadPoolExecutor(jobs, thread_name_prefix="talk")
+        cpu_pool = ThreadPoolExecutor(self.merge_jobs, thread_name_prefix="merge")
+        with Manifest(self.layout.manifest) as store:
+            if fresh:
+                rebuild_rows(store, self.layout)  # a lost database: talk.json files say what is done
+            try:
+                self._loop(iter(refs), store, io_pool, cpu_pool, summary)
+            except KeyboardInterrupt:
+                summary.interrupted = True
+                self.ctx.cancel.set()  # workers stop between chunks; .part files stay resumable
+                self.ctx.log.warning("interrupted: stopping the running downloads (Ctrl-C again to quit at once)")
+                try:
+                    for pool in (io_pool, cpu_pool):
+                        pool.shutdown(wait=True, cancel_futures=True)
+                except KeyboardInterrupt:
+                    os._exit(130)
+                self._drain_events(store)
+                raise
+            finally:
+                io_pool.shutdown(wait=True, cancel_futures=True)
+                cpu_pool.shutdown(wait=True, cancel_futures=True)
                 write_index(self.layout, store.rows())
-        finally:
-            if self._executor is None:
-                executor.shutdown(wait=True, cancel_futures=True)
         return summary
 
     def _loop(
-        self, refs: Iterator[TalkRef], store: Manifest, executor: Executor, resolver: Resolver, jobs: int,
-        summary: Summary,
-    ) -> None:  # fmt: skip
-        pending: dict[Future[object], TalkRef | Talk] = {}
+        self, refs: Iterator[TalkRef], store: Manifest, io_pool: Executor, cpu_pool: Executor, summary: Summary
+    ) -> None:
+        io: dict[Future[object], str] = {}
+        merging: dict[Future[object], str] = {}
         exhausted = False
-        while pending or not exhausted:
-            while not exhausted and len(pending) < jobs:
+        jobs = max(1, self.ctx.settings.jobs)
+        while io or merging or not exhausted:
+            while not exhausted and len(io) < jobs and len(merging) <= 2 * self.merge_jobs:
                 ref = next(refs, None)
                 if ref is None:
                     exhausted = True
@@ -103,38 +128,42 @@ class Pipeline:
                 row = store.get(ref.key) if ref.key else store.by_source(ref.url)
                 if is_finished(self.layout, row):
                     summary.skipped += 1
-                    self.report("skipped", TalkResult(ref.url, row.key, Status.DONE, skipped=True), "")  # type: ignore[union-attr]
+                    self.reporter.skipped(ref.url)
                     continue
                 if ref.key is None and row is not None:
                     ref = TalkRef(ref.url, row.key)  # a failure keeps the key it had before
-                self.report("start", None, ref.url)
-                pending[executor.submit(resolve_ref, ref, resolver, self.ctx.log)] = ref
-            if not pending:
+                self.reporter.started(ref.url)
+                io[io_pool.submit(resolve_ref, ref, Resolver(self.ctx.http, self.ctx.settings), self.ctx)] = ref.url
+            if not io and not merging:
                 continue
-            done, _ = wait(pending, timeout=0.5, return_when=FIRST_COMPLETED)
+            done, _ = wait([*io, *merging], timeout=0.5, return_when=FIRST_COMPLETED)
             self._drain_events(store)
             for future in done:
-                pending.pop(future)
+                io.pop(future, None) or merging.pop(future, None)
                 outcome = future.result()
                 if isinstance(outcome, Talk):
-                    self._resolved(outcome, store, executor, pending, summary)
+                    submitted = self._resolved(outcome, store, io_pool, summary)
+                    if submitted is not None:
+                        io[submitted] = outcome.source_url
+                elif isinstance(outcome, Fetched):
+                    step = partial(merge_talk, outcome, self.ctx, self._stage)
+                    merging[cpu_pool.submit(guarded, step, outcome.talk, self.ctx)] = outcome.talk.source_url
                 elif isinstance(outcome, TalkResult):
                     self._finished(outcome, store, summary)
         self._drain_events(store)
 
-    def _resolved(
-        self, talk: Talk, store: Manifest, executor: Executor, pending: dict[Future[object], TalkRef | Talk],
-        summary: Summary,
-    ) -> None:  # fmt: skip
+    def _resolved(self, talk: Talk, store: Manifest, pool: Executor, summary: Summary) -> Future[object] | None:
         row = store.get(talk.key)
         if row is not None and row.source_url != talk.source_url and is_finished(self.layout, row):
             summary.skipped += 1
             self.ctx.log.info("%s is %s, already archived from %s", talk.source_url, talk.key, row.source_url)
-            self.report("skipped", TalkResult(talk.source_url, talk.key, Status.DONE, skipped=True), "")
-            return
+            self.reporter.skipped(talk.source_url)
+            return None
         folder = store.claim(talk.key, talk.source_url, safe_name(talk.title))
-        self.report("resolved", None, talk.title)
-        pending[executor.submit(run_talk, talk, folder, self.ctx, self._stage)] = talk
+        self._titles[talk.key] = talk.title
+        self.reporter.stage(talk.title, "resolved")
+
+        return pool.submit(guarded, partial(fetch_talk, talk, folder, self.ctx, self._stage), talk, self.ctx)
 
     def _stage(self, key: str, stage: str) -> None:
         """Called from workers: queued, and written by the coordinator."""
@@ -147,9 +176,12 @@ class Pipeline:
             except queue.Empty:
                 return
             store.set_stage(key, stage)
+            self.reporter.stage(self._titles.get(key, key), stage)
 
     def _finished(self, result: TalkResult, store: Manifest, summary: Summary) -> None:
         self._drain_events(store)
+        if result.status == Status.PENDING:  # interrupted: nothing to record, it resumes next time
+            return
         if result.status == Status.DONE and result.entry is not None:
             video = result.entry.get("video")
             size = (self.layout.root / str(video)).stat().st_size if video else None
@@ -160,4 +192,4 @@ class Pipeline:
             store.fail(result.key, result.source_url, result.error or "unknown error", entry)
             summary.failed.append((result.source_url, result.error or "unknown error"))
         write_index(self.layout, store.rows())
-        self.report("finished", result, "")
+        self.reporter.finished(result)

@@ -14,6 +14,7 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
+from .archive import Layout
 from .naming import with_suffix
 
 STAGES = ("new", "resolved", "slides", "media", "merged", "done")
@@ -147,3 +148,24 @@ class Manifest:
                    updated_at = excluded.updated_at""",
             (key, source_url, error, json.dumps(entry) if entry else None, time.time()),
         )
+
+
+def rebuild_rows(store: Manifest, layout: Layout) -> int:
+    """Recreate the rows of finished talks from their ``talk.json`` files (the database was lost).
+
+    Only talks whose video is on disk count as done; anything else is simply archived again.
+    """
+    count = 0
+    for talk_json in sorted(layout.root.glob("*/talk.json")):
+        try:
+            entry = json.loads(talk_json.read_text(encoding="utf-8"))
+            key, source, video = entry["key"], entry["source_url"], entry["video"]
+            size = (layout.root / video).stat().st_size
+        except (OSError, ValueError, KeyError, TypeError):
+            continue
+        if entry.get("status") != "done" or not isinstance(key, str) or not isinstance(source, str):
+            continue
+        store.claim(key, source, talk_json.parent.name)
+        store.finish(key, source, entry, size)
+        count += 1
+    return count

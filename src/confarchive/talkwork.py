@@ -1,28 +1,31 @@
-"""One talk's work after resolution: slides, media, merge, ``talk.json``. Runs in a worker.
+"""One talk's work after resolution, in two steps that run in different pools: ``fetch_talk``
+(network: slides, clips, media, paper, subtitles) and ``merge_talk`` (CPU: ffmpeg, ``talk.json``).
 
 Each step first looks for its verified output and returns at once when it is there, so running a
 talk again (resume, retry, another worker) repeats nothing that was finished. Workers never touch
-the manifest: they report stages through a callback and return a ``TalkResult``.
+the manifest: they report stages through a callback and return results to the coordinator.
 """
 
 from __future__ import annotations
 
 import logging
 import shutil
+import threading
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 
 from .archive import Layout, write_if_changed
-from .errors import ConfarchiveError
+from .errors import ConfarchiveError, Interrupted
 from .fetch.clips import clip_first_frame
 from .fetch.documents import fetch_document, is_pdf, is_webvtt
 from .fetch.files import fetch_slide
-from .fetch.media import download_media
+from .fetch.media import MediaContext, download_media
 from .index import dumps, talk_entry
 from .merge import TalkTags, merge
-from .model import SlideFile, Status, Talk, TalkResult
+from .model import MediaFile, SlideFile, Status, Talk, TalkResult
 from .naming import safe_name
 from .net import Http
 from .settings import Settings
@@ -39,6 +42,24 @@ class WorkContext:
     layout: Layout
     http: Http
     log: logging.Logger
+    cancel: threading.Event = field(default_factory=threading.Event)
+    on_bytes: Callable[[int], None] | None = None
+
+    @property
+    def media(self) -> MediaContext:
+        return MediaContext(self.settings, self.http.rewriter, self.http.limiter, self.log, self.cancel, self.on_bytes)
+
+
+@dataclass(frozen=True)
+class Fetched:
+    """A talk whose inputs are all verified on disk: what the merge needs."""
+
+    talk: Talk
+    folder: str
+    shown: dict[int, SlideFile]
+    media: MediaFile
+    paper: str | None
+    subtitles: list[dict[str, str]]
 
 
 def fetch_slides(talk: Talk, slides_dir: Path, ctx: WorkContext) -> dict[int, SlideFile]:
@@ -48,10 +69,8 @@ def fetch_slides(talk: Talk, slides_dir: Path, ctx: WorkContext) -> dict[int, Sl
         return {}
     workers = max(1, min(ctx.settings.slide_jobs, len(image_slides)))
     with ThreadPoolExecutor(workers, thread_name_prefix="slide") as pool:
-        futures = [
-            pool.submit(fetch_slide, ctx.http, s.index, s.image_urls, slides_dir / f"{s.index:04d}")
-            for s in image_slides
-        ]
+        fetch = partial(fetch_slide, ctx.http, cancel=ctx.cancel, on_bytes=ctx.on_bytes)
+        futures = [pool.submit(fetch, s.index, s.image_urls, slides_dir / f"{s.index:04d}") for s in image_slides]
         files = [f.result() for f in futures]
     return {f.index: f for f in files}
 
@@ -65,7 +84,7 @@ def video_slide_frames(talk: Talk, slides_dir: Path, work: Path, ctx: WorkContex
         try:
             frames[slide.index] = clip_first_frame(
                 slide.video_url, talk.media.referer, slide.index, slides_dir / f"{slide.index:04d}",
-                work / "clips" / f"{slide.index:04d}", ctx.settings, ctx.http.rewriter, ctx.log,
+                work / "clips" / f"{slide.index:04d}", ctx.media,
             )  # fmt: skip
         except ConfarchiveError as exc:
             ctx.log.warning("%s: video slide %d shows the previous slide: %s", talk.title, slide.index, exc.one_line())
@@ -93,58 +112,66 @@ def fetch_extras(talk: Talk, talk_dir: Path, folder: str, ctx: WorkContext) -> t
     paper = None
     if ctx.settings.paper and talk.paper_url:
         try:
-            path = fetch_document(ctx.http, talk.paper_url, talk_dir / "paper.pdf", is_pdf, "a PDF paper")
+            path = fetch_document(ctx.http, talk.paper_url, talk_dir / "paper.pdf", is_pdf, "a PDF paper", ctx.cancel)
             paper = ctx.layout.relative(path)
         except ConfarchiveError as exc:
             ctx.log.warning("%s: no paper.pdf: %s", talk.title, exc.one_line())
     subtitles = []
     for sub in talk.subtitles:
         lang = safe_name(sub.language, 24, fallback="und")
+        dest = talk_dir / f"{folder}.{lang}.vtt"
         try:
-            path = fetch_document(ctx.http, sub.url, talk_dir / f"{folder}.{lang}.vtt", is_webvtt, "WebVTT subtitles")
+            path = fetch_document(ctx.http, sub.url, dest, is_webvtt, "WebVTT subtitles", ctx.cancel)
             subtitles.append({"language": sub.language, "path": ctx.layout.relative(path)})
         except ConfarchiveError as exc:
             ctx.log.warning("%s: no %s subtitles: %s", talk.title, sub.language, exc.one_line())
     return paper, subtitles
 
 
-def archive_talk(talk: Talk, folder: str, ctx: WorkContext, on_stage: StageCallback) -> TalkResult:
-    """Slides, media and merge for a resolved talk whose folder the coordinator has claimed."""
-    layout = ctx.layout
-    talk_dir = layout.talk_dir(folder)
-    work = layout.work(talk.key)
+def fetch_talk(talk: Talk, folder: str, ctx: WorkContext, on_stage: StageCallback) -> Fetched:
+    """Everything the merge needs, verified on disk (network-bound: runs in the download pool)."""
+    talk_dir = ctx.layout.talk_dir(folder)
+    work = ctx.layout.work(talk.key)
     fetched = fetch_slides(talk, talk_dir / "slides", ctx)
     fetched |= video_slide_frames(talk, talk_dir / "slides", work, ctx)
-    shown = shown_images(talk, fetched)
     on_stage(talk.key, "slides")
-    media = download_media(talk.media, work / "media", ctx.settings, ctx.http.rewriter, ctx.log)
+    media = download_media(talk.media, work / "media", ctx.media)
     on_stage(talk.key, "media")
     paper, subtitles = fetch_extras(talk, talk_dir, folder, ctx)
-    plan = plan_slides([(s.index, s.start_ms) for s in talk.slides if s.index in shown], media.duration_ms)
-    tags = TalkTags(
-        title=talk.title,
-        artist=", ".join(talk.authors) or None,
-        album=talk.conference,
-        comment=talk.source_url,
-    )
-    final = talk_dir / f"{folder}.mp4"
-    merged = merge(
-        plan, shown, media, tags, final, work / "merge", ctx.settings.tools.ffmpeg, ctx.settings.tools.ffprobe
-    )
+    return Fetched(talk, folder, shown_images(talk, fetched), media, paper, subtitles)
+
+
+def merge_talk(job: Fetched, ctx: WorkContext, on_stage: StageCallback) -> TalkResult:
+    """The MP4 and ``talk.json`` (CPU-bound: runs in the merge pool)."""
+    talk, layout = job.talk, ctx.layout
+    talk_dir = layout.talk_dir(job.folder)
+    work = layout.work(talk.key)
+    plan = plan_slides([(s.index, s.start_ms) for s in talk.slides if s.index in job.shown], job.media.duration_ms)
+    tags = TalkTags(talk.title, ", ".join(talk.authors) or None, talk.conference, talk.source_url)
+    final = talk_dir / f"{job.folder}.mp4"
+    tools = ctx.settings.tools
+    merged = merge(plan, job.shown, job.media, tags, final, work / "merge", tools.ffmpeg, tools.ffprobe)
     on_stage(talk.key, "merged")
-    entry = talk_entry(talk, layout, merged, shown, paper, subtitles)
+    entry = talk_entry(talk, layout, merged, job.shown, job.paper, job.subtitles)
     write_if_changed(layout, talk_dir / "talk.json", dumps(entry))
     shutil.rmtree(work, ignore_errors=True)  # the audio now lives in the MP4
     return TalkResult(talk.source_url, talk.key, Status.DONE, entry=entry)
 
 
-def run_talk(talk: Talk, folder: str, ctx: WorkContext, on_stage: StageCallback) -> TalkResult:
-    """``archive_talk`` with failures turned into a result: one broken talk never stops the others."""
+def guarded(step: Callable[[], Fetched | TalkResult], talk: Talk, ctx: WorkContext) -> Fetched | TalkResult:
+    """Run a step, turning failures into a result: one broken talk never stops the others. A step
+    cut short by Ctrl-C is not a failure: the talk stays pending and resumes next time."""
     try:
-        return archive_talk(talk, folder, ctx, on_stage)
+        return step()
+    except Interrupted:
+        return TalkResult(talk.source_url, talk.key, Status.PENDING, error="interrupted")
     except ConfarchiveError as exc:
+        if ctx.cancel.is_set():
+            return TalkResult(talk.source_url, talk.key, Status.PENDING, error="interrupted")
         error = exc.one_line()
     except Exception as exc:  # a bug: keep the run going, but say so loudly
+        if ctx.cancel.is_set():
+            return TalkResult(talk.source_url, talk.key, Status.PENDING, error="interrupted")
         ctx.log.exception("internal error while archiving %s", talk.source_url)
         error = f"internal error ({type(exc).__name__}: {exc}); please report this"
     entry = talk_entry(talk, ctx.layout, None, {}, None, [])

@@ -63,7 +63,7 @@ def _csp(style: str, script: str) -> str:
     """
     return (
         f"default-src 'none'; script-src {_csp_hash(script)}; style-src {_csp_hash(style)}; "
-        "img-src 'self' file:; media-src 'self' file:; base-uri 'none'; form-action 'none'"
+        "img-src 'self' file:; media-src 'self' file: data:; base-uri 'none'; form-action 'none'"
     )
 
 
@@ -90,17 +90,31 @@ def _fallback(talks: Sequence[Mapping[str, Any]]) -> str:
     return "<p>The player needs JavaScript; the videos:</p><ul>" + "".join(items) + "</ul>"
 
 
-def render_player(index: Mapping[str, object]) -> str:
-    """The complete ``index.html`` for an ``index.json`` (version 1) mapping; deterministic."""
+def render_player(index: Mapping[str, object], *, subtitles: Mapping[str, str] | None = None) -> str:
+    """The complete ``index.html`` for an ``index.json`` (version 1) mapping; deterministic.
+
+    ``subtitles`` optionally maps subtitle paths (``subtitles[].path``) to their WebVTT text, to be
+    inlined: browsers refuse ``<track src>`` files from ``file://`` pages (Chromium treats every file as
+    its own origin), but accept the same text as a ``data:`` URL. Without it the tracks point at the
+    files, which works when the archive is served over HTTP.
+    """
     talks = index.get("talks")
     if not isinstance(talks, Sequence) or isinstance(talks, str):
         raise TypeError("index['talks'] must be a list of talk entries")
+    wanted = {
+        str(sub.get("path"))
+        for talk in talks
+        for sub in talk.get("subtitles") or ()
+        if isinstance(sub, Mapping)
+    }  # fmt: skip
+    inline = {path: text for path, text in sorted((subtitles or {}).items()) if path in wanted}
     style, script = _asset("player.css"), _asset("player.js")
     values = {
         "csp": _csp(style, script),
         "style": style,
         "script": script,
         "talks": json_for_script(list(talks)),
+        "subtitles": json_for_script(inline),
         "fallback": _fallback(talks),
     }
     # One pass over the template only: a title holding "{{ script }}" is data, never a slot.

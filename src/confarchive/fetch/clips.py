@@ -6,7 +6,6 @@ Pillow before it is moved under the slide's final name, like any other slide ima
 
 from __future__ import annotations
 
-import logging
 import os
 from pathlib import Path
 
@@ -14,29 +13,24 @@ import ffmpeg
 
 from ..errors import ConfarchiveError
 from ..model import Media, MediaKind, SlideFile
-from ..net import Rewriter
-from ..settings import Settings
 from .files import existing_slide, inspect_image
-from .media import VIDEO_FORMAT, download_media
+from .media import VIDEO_FORMAT, MediaContext, download_media
 
 
 def clip_first_frame(
-    clip_url: str, referer: str | None, index: int, stem: Path, workdir: Path, settings: Settings,
-    rewriter: Rewriter, log: logging.Logger,
-) -> SlideFile:  # fmt: skip
+    clip_url: str, referer: str | None, index: int, stem: Path, workdir: Path, ctx: MediaContext
+) -> SlideFile:
     """The first frame of the clip at ``clip_url`` as slide ``index`` (``stem`` + ``.png``)."""
     found = existing_slide(stem, index)
     if found is not None:
         return found
-    clip = download_media(
-        Media(MediaKind.HLS, clip_url, referer), workdir, settings, rewriter, log, fmt=VIDEO_FORMAT, need_audio=False
-    )
+    clip = download_media(Media(MediaKind.HLS, clip_url, referer), workdir, ctx, fmt=VIDEO_FORMAT, need_audio=False)
     stem.parent.mkdir(parents=True, exist_ok=True)
     part = stem.with_name(stem.name + ".frame.png")
     try:
         ffmpeg.input(clip.path).output(str(part), vframes=1, f="image2", vcodec="png").global_args(
             "-hide_banner", "-nostdin", "-loglevel", "error"
-        ).run(cmd=settings.tools.ffmpeg, capture_stdout=True, capture_stderr=True, overwrite_output=True)
+        ).run(cmd=ctx.settings.tools.ffmpeg, capture_stdout=True, capture_stderr=True, overwrite_output=True)
     except ffmpeg.Error as exc:
         part.unlink(missing_ok=True)
         message = (exc.stderr or b"").decode("utf-8", "replace").strip().splitlines()[-1:]

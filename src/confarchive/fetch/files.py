@@ -1,6 +1,6 @@
 """Slide images: where their bytes hit the disk.
 
-Each image is streamed to ``<stem>.part``, decoded with Pillow (an error page saved as ``.jpg`` is the
+Each image is downloaded (resumably) to ``<stem>.part``, decoded with Pillow (an error page saved as ``.jpg`` is the
 classic failure of other tools), and only then moved to its final name with ``os.replace``. URL
 candidates are tried in order: a 403/404, an HTML answer or undecodable bytes move on to the next.
 """
@@ -8,16 +8,18 @@ candidates are tried in order: a 403/404, an HTML answer or undecodable bytes mo
 from __future__ import annotations
 
 import os
-from collections.abc import Sequence
+import threading
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
-import requests
 from PIL import Image, UnidentifiedImageError
 
 from ..errors import ConfarchiveError, FetchError
 from ..model import SlideFile
 from ..net import Http
+from .resumable import discard, download, sidecar
 
+MAX_SLIDE_BYTES = 100 * 1024 * 1024
 MAX_SLIDE_PIXELS = 64_000_000  # a 16k x 4k slide is already absurd; beyond this is a decompression bomb
 _EXTENSIONS = {"PNG": ".png", "JPEG": ".jpg", "WEBP": ".webp", "GIF": ".gif", "BMP": ".bmp"}
 
@@ -52,24 +54,10 @@ def existing_slide(stem: Path, index: int) -> SlideFile | None:
     return None
 
 
-def _download(http: Http, url: str, part: Path) -> None:
-    with http.stream(url, refuse_html=True, what="a slide image", headers={"Accept-Encoding": "identity"}) as r:
-        expected = r.headers.get("Content-Length")
-        written = 0
-        try:
-            with part.open("wb") as fh:
-                for chunk in r.iter_content(256 * 1024):
-                    fh.write(chunk)
-                    written += len(chunk)
-                fh.flush()
-                os.fsync(fh.fileno())
-        except requests.RequestException as exc:
-            raise FetchError(f"connection broken while reading {url}", url=url) from exc
-        if expected is not None and expected.isdigit() and int(expected) != written:
-            raise FetchError(f"{url}: got {written} of {expected} bytes", url=url)
-
-
-def fetch_slide(http: Http, index: int, urls: Sequence[str], stem: Path) -> SlideFile:
+def fetch_slide(
+    http: Http, index: int, urls: Sequence[str], stem: Path, *,
+    cancel: threading.Event | None = None, on_bytes: Callable[[int], None] | None = None,
+) -> SlideFile:  # fmt: skip
     """Download slide ``index`` to ``stem`` + its real extension, trying ``urls`` in order."""
     found = existing_slide(stem, index)
     if found is not None:
@@ -81,13 +69,14 @@ def fetch_slide(http: Http, index: int, urls: Sequence[str], stem: Path) -> Slid
     errors: list[str] = []
     for url in urls:
         try:
-            _download(http, url, part)
+            download(http, url, part, what="a slide image", max_bytes=MAX_SLIDE_BYTES, cancel=cancel, on_bytes=on_bytes)
             width, height, fmt = inspect_image(part)
         except (FetchError, ConfarchiveError) as exc:
             errors.append(exc.one_line())
-            part.unlink(missing_ok=True)
+            discard(part)
             continue
         final = stem.with_suffix(_EXTENSIONS[fmt])
         os.replace(part, final)
+        sidecar(part).unlink(missing_ok=True)
         return SlideFile(index, str(final), width, height, fmt, final.stat().st_size)
     raise ConfarchiveError(f"slide {index}: no image from any host ({' | '.join(errors)})")

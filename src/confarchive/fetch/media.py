@@ -3,8 +3,11 @@
 yt-dlp's Python defaults are not its command-line defaults: ``retries`` and ``fragment_retries`` are 0
 and ``skip_unavailable_fragments`` silently drops fragments, so all are set here. HLS resume is not
 crash-safe with concurrent fragments (measured: truncated or doubled files that "succeeded"), so one
-fragment at a time, and the result is validated with ffprobe before a ``media.json`` marker says it
-counts. yt-dlp is imported lazily: a re-run of a finished archive never pays its 0.3 s import.
+fragment at a time, and the result is validated with ffprobe (an audio stream, the duration the
+playlist announced) before a ``media.json`` marker says it counts; a result that fails validation is
+wiped and downloaded again, once. yt-dlp is imported lazily: a re-run of a finished archive never
+pays its 0.3 s import. Every request yt-dlp makes leaves through the URL rewrites, and a download
+holds a slot of the shared per-host limiter while it runs.
 """
 
 from __future__ import annotations
@@ -12,13 +15,18 @@ from __future__ import annotations
 import json
 import logging
 import os
+import shutil
+import threading
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
-from ..errors import ConfarchiveError
+from ..errors import ConfarchiveError, Interrupted
 from ..model import Media, MediaFile, MediaKind
 from ..net import Rewriter
+from ..politeness import HostLimiter
 from ..probe import probe
 from ..settings import Settings
 
@@ -26,6 +34,18 @@ MARKER = "media.json"
 AUDIO_FORMAT = "bestaudio[ext=m4a]/bestaudio/best"
 VIDEO_FORMAT = "bestvideo/best"
 _GENERIC_KINDS = {MediaKind.HLS, MediaKind.DASH, MediaKind.FILE}
+
+
+@dataclass(frozen=True)
+class MediaContext:
+    """What a media download needs from the run: shared by every talk."""
+
+    settings: Settings
+    rewriter: Rewriter
+    limiter: HostLimiter
+    log: logging.Logger
+    cancel: threading.Event | None = None
+    on_bytes: Callable[[int], None] | None = None
 
 
 class _Logger:
@@ -96,16 +116,78 @@ def _validate(path: Path, ffprobe: str, expected_s: float | None, need_audio: bo
     return MediaFile(str(path), result.duration_ms, result.audio_codec or "", path.stat().st_size)
 
 
+def _options(media: Media, workdir: Path, ctx: MediaContext, fmt: str) -> dict[str, Any]:
+    net = ctx.settings.network
+    headers = {"User-Agent": net.user_agent}
+    if media.referer:
+        headers["Referer"] = media.referer
+    seen: dict[str, int] = {}
+
+    def hook(status: dict[str, Any]) -> None:
+        if ctx.cancel is not None and ctx.cancel.is_set():
+            raise Interrupted("interrupted")  # raising in a progress hook aborts the download
+        name = str(status.get("tmpfilename") or status.get("filename") or "")
+        done = int(status.get("downloaded_bytes") or 0)
+        if ctx.on_bytes is not None and done > seen.get(name, 0):
+            ctx.on_bytes(done - seen.get(name, 0))
+        seen[name] = done
+
+    return {
+        "paths": {"home": str(workdir), "temp": str(workdir)},
+        "outtmpl": {"default": "media.%(ext)s"},
+        "format": fmt,
+        "http_headers": headers,
+        "continuedl": True,
+        "retries": net.retries * 2,
+        "fragment_retries": net.retries * 2,
+        "skip_unavailable_fragments": False,
+        "concurrent_fragment_downloads": 1,
+        "socket_timeout": net.timeout_s,
+        "noplaylist": True,
+        "quiet": True,
+        "noprogress": True,
+        "no_color": True,
+        "cachedir": False,
+        "logger": _Logger(ctx.log),
+        "progress_hooks": [hook],
+        "ffmpeg_location": os.path.dirname(ctx.settings.tools.ffmpeg) or None,
+        "force_generic_extractor": media.kind in _GENERIC_KINDS,
+    }
+
+
+def _fetch(media: Media, workdir: Path, ctx: MediaContext, fmt: str) -> tuple[Path, float | None]:
+    """One yt-dlp run; returns the file and the duration the source announced."""
+    import yt_dlp
+
+    options = _options(media, workdir, ctx, fmt)
+    # One yt-dlp run is one connection at a time (fragments are sequential), so it holds one slot of
+    # the media host for its whole length. Per-response slots leaked when yt-dlp kept a response open.
+    host = urlsplit(ctx.rewriter(media.url)).hostname or ""
+    try:
+        with ctx.limiter.slot(host), _youtubedl_class(ctx.rewriter)(options) as ydl:
+            if media.kind == MediaKind.FILE:
+                # A direct file needs no extraction: the generic extractor would GET it once just to
+                # look at its Content-Type, then the downloader again.
+                ext = yt_dlp.utils.determine_ext(media.url, default_ext="mp4")
+                direct = {"id": "media", "title": "media", "url": media.url, "ext": ext}
+                info = ydl.process_ie_result({**direct, "http_headers": options["http_headers"]}, download=True)
+            else:
+                info = ydl.extract_info(media.url, download=True)
+    except Interrupted:
+        raise
+    except yt_dlp.utils.DownloadError as exc:
+        if ctx.cancel is not None and ctx.cancel.is_set():
+            raise Interrupted("interrupted") from exc
+        message = " ".join(str(exc).replace("ERROR: ", "").split())
+        raise ConfarchiveError(f"media download failed for {media.url}: {message}") from exc
+    downloads = (info or {}).get("requested_downloads") or []
+    if not downloads or not downloads[0].get("filepath"):
+        raise ConfarchiveError(f"media download for {media.url} produced no file")
+    return Path(downloads[0]["filepath"]), (info or {}).get("duration")
+
+
 def download_media(
-    media: Media,
-    workdir: Path,
-    settings: Settings,
-    rewriter: Rewriter,
-    log: logging.Logger,
-    progress: Callable[[dict[str, Any]], None] | None = None,
-    *,
-    fmt: str = AUDIO_FORMAT,
-    need_audio: bool = True,
+    media: Media, workdir: Path, ctx: MediaContext, *, fmt: str = AUDIO_FORMAT, need_audio: bool = True
 ) -> MediaFile:
     """Download ``media`` into ``workdir``, validate it, and mark it done; reuse a marked download.
 
@@ -114,53 +196,17 @@ def download_media(
     done = verified_media(workdir)
     if done is not None:
         return done
-    workdir.mkdir(parents=True, exist_ok=True)
-    import yt_dlp
-
-    headers = {"User-Agent": settings.network.user_agent}
-    if media.referer:
-        headers["Referer"] = media.referer
-    options: dict[str, Any] = {
-        "paths": {"home": str(workdir), "temp": str(workdir)},
-        "outtmpl": {"default": "media.%(ext)s"},
-        "format": fmt,
-        "http_headers": headers,
-        "continuedl": True,
-        "retries": settings.network.retries * 2,
-        "fragment_retries": settings.network.retries * 2,
-        "skip_unavailable_fragments": False,
-        "concurrent_fragment_downloads": 1,
-        "socket_timeout": settings.network.timeout_s,
-        "noplaylist": True,
-        "quiet": True,
-        "noprogress": True,
-        "no_color": True,
-        "cachedir": False,
-        "logger": _Logger(log),
-        "progress_hooks": [progress] if progress else [],
-        "ffmpeg_location": os.path.dirname(settings.tools.ffmpeg) or None,
-    }
-    if media.kind in _GENERIC_KINDS:
-        options["force_generic_extractor"] = True
-    ydl_class = _youtubedl_class(rewriter)
-    try:
-        with ydl_class(options) as ydl:
-            if media.kind == MediaKind.FILE:
-                # A direct file needs no extraction: the generic extractor would GET it once just to
-                # look at its Content-Type, then the downloader again.
-                ext = yt_dlp.utils.determine_ext(media.url, default_ext="mp4")
-                direct = {"id": "media", "title": "media", "url": media.url, "ext": ext, "http_headers": headers}
-                info = ydl.process_ie_result(direct, download=True)
-            else:
-                info = ydl.extract_info(media.url, download=True)
-    except yt_dlp.utils.DownloadError as exc:
-        message = " ".join(str(exc).replace("ERROR: ", "").split())
-        raise ConfarchiveError(f"media download failed for {media.url}: {message}") from exc
-    downloads = (info or {}).get("requested_downloads") or []
-    if not downloads or not downloads[0].get("filepath"):
-        raise ConfarchiveError(f"media download for {media.url} produced no file")
-    path = Path(downloads[0]["filepath"])
-    result = _validate(path, settings.tools.ffprobe, (info or {}).get("duration"), need_audio)
+    for attempt in (1, 2):
+        workdir.mkdir(parents=True, exist_ok=True)
+        path, expected = _fetch(media, workdir, ctx, fmt)
+        try:
+            result = _validate(path, ctx.settings.tools.ffprobe, expected, need_audio)
+            break
+        except ConfarchiveError as exc:
+            if attempt == 2:
+                raise
+            ctx.log.warning("%s; downloading it again from scratch", exc.one_line())
+            shutil.rmtree(workdir, ignore_errors=True)  # never resume on top of a corrupt result
     marker = {"file": path.name, "size": result.size, "duration_ms": result.duration_ms}
     marker["audio_codec"] = result.audio_codec  # type: ignore[assignment]
     tmp = workdir / (MARKER + ".tmp")

@@ -4,6 +4,7 @@
   "use strict";
 
   const talks = JSON.parse(document.getElementById("talks").textContent);
+  const inlineSubtitles = JSON.parse(document.getElementById("subtitles").textContent); // path -> WebVTT
   const $ = (id) => document.getElementById(id);
   const listView = $("list-view");
   const talkView = $("talk-view");
@@ -108,7 +109,9 @@
     const words = fold(search.value).split(/\s+/).filter(Boolean);
     let shown = entries.filter((e) => words.every((w) => e.haystack.includes(w)));
     if (sortKey) shown = shown.slice().sort((a, b) => compare(a.talk, b.talk) || a.order - b.order);
-    rows.replaceChildren(...shown.map((e) => e.row));
+    const rowsShown = document.createDocumentFragment(); // not a spread: thousands of talks are fine
+    for (const e of shown) rowsShown.append(e.row);
+    rows.replaceChildren(rowsShown);
     noMatch.hidden = shown.length > 0;
     const total = `${talks.length} talk${talks.length === 1 ? "" : "s"}`;
     count.textContent = words.length ? `${shown.length} of ${total}` : total;
@@ -149,10 +152,14 @@
     if (!thumb) return;
     thumb.classList.add("active");
     thumb.setAttribute("aria-current", "true");
-    const strip = current.strip; // scroll the strip only: the page itself stays where the reader put it
-    const left = thumb.parentElement.offsetLeft;
-    if (left < strip.scrollLeft || left + thumb.offsetWidth > strip.scrollLeft + strip.clientWidth) {
-      strip.scrollLeft = left - (strip.clientWidth - thumb.offsetWidth) / 2;
+    // scroll the strip only (not the page, which stays where the reader put it), either direction
+    const box = current.strip.getBoundingClientRect();
+    const r = thumb.getBoundingClientRect();
+    if (r.top < box.top || r.bottom > box.bottom) {
+      current.strip.scrollTop += r.top - box.top - (box.height - r.height) / 2;
+    }
+    if (r.left < box.left || r.right > box.right) {
+      current.strip.scrollLeft += r.left - box.left - (box.width - r.width) / 2;
     }
   }
 
@@ -218,28 +225,40 @@
     return { strip, thumbs };
   }
 
+  /** A <track>; inlined text as a data: URL, since file:// pages may not load track files. */
+  function subtitleTrack(sub) {
+    const path = sub && typeof sub.path === "string" ? sub.path : null;
+    const inline = path !== null && Object.hasOwn(inlineSubtitles, path) ? inlineSubtitles[path] : null;
+    const src = inline !== null ? "data:text/vtt;charset=utf-8," + encodeURIComponent(inline) : fileUrl(path);
+    if (!src) return null;
+    const lang = text(sub.language);
+    return el("track", { kind: "subtitles", src, srclang: lang || null, label: lang || "Subtitles" });
+  }
+
   function showTalk(t) {
     closeTalk();
     const heading = el("h2", { tabindex: "-1" }, text(t.title) || text(t.source_url));
     const meta = [authorsOf(t), text(t.conference), clock(t.duration_s)].filter(Boolean).join(" \u00b7 ");
-    const parts = [el("p", {}, el("a", { href: "#" }, "\u2190 All talks")), heading, el("p", { class: "meta" }, meta)];
+    const back = el("p", { class: "back" }, el("a", { href: "#" }, "\u2190 All talks"));
+    const parts = [back, heading, el("p", { class: "meta" }, meta)];
     const videoUrl = fileUrl(t.video);
     if (videoUrl) {
-      const video = el("video", { controls: "", preload: "metadata", playsinline: "" });
-      for (const sub of Array.isArray(t.subtitles) ? t.subtitles : []) {
-        const src = fileUrl(sub && sub.path);
-        const lang = text(sub && sub.language);
-        if (src) video.append(el("track", { kind: "subtitles", src, srclang: lang || null, label: lang || "Subtitles" }));
-      }
+      const video = el("video", { controls: "", preload: "metadata", playsinline: "", "aria-label": text(t.title) });
+      const tracks = (Array.isArray(t.subtitles) ? t.subtitles : []).map(subtitleTrack).filter(Boolean);
+      video.append(...tracks);
       video.src = videoUrl;
       const slides = slidesOf(t);
       const { strip, thumbs } = slideStrip(slides);
       current = { video, slides, thumbs, strip, active: -1 };
-      for (const type of ["timeupdate", "seeking", "seeked", "loadedmetadata"]) video.addEventListener(type, highlight);
-      parts.push(video, el("div", { class: "controls" }, speedControl(video), fileLinks(t)));
-      if (slides.length) parts.push(strip);
+      for (const type of ["timeupdate", "seeking", "seeked", "loadedmetadata"]) {
+        video.addEventListener(type, highlight);
+      }
+      const controls = el("div", { class: "controls" }, speedControl(video), fileLinks(t));
+      const player = el("div", { class: "player" }, video, controls);
+      parts.push(el("div", { class: "stage" }, player, slides.length ? strip : null));
     } else {
-      parts.push(el("p", { class: "error", role: "status" }, `No video (${statusOf(t)})${t.error ? ": " + text(t.error) : ""}`));
+      const why = `No video (${statusOf(t)})${t.error ? ": " + text(t.error) : ""}`;
+      parts.push(el("p", { class: "error notice", role: "status" }, why));
       parts.push(fileLinks(t));
     }
     if (t.abstract) parts.push(el("p", { class: "abstract" }, text(t.abstract)));
