@@ -8,6 +8,8 @@ so tests can assert what was, and was not, downloaded.
 
 from __future__ import annotations
 
+import hashlib
+import socket
 import threading
 from collections import Counter
 from collections.abc import Callable
@@ -38,15 +40,26 @@ class Response:
     body: bytes = b""
     content_type: str = "text/plain; charset=utf-8"
     headers: dict[str, str] = field(default_factory=dict)
-    file: Path | None = None  # served with Range, ETag and Last-Modified
+    file: Path | None = None  # read at request time
+    ranges: bool = True  # honour Range/If-Range on a 200 (False: a server that ignores them)
+    etag: str | None = None  # default: a strong ETag from the content
+    # Fault injection: send the first ``stall_after`` bytes of the body, call ``on_stall``, then wait
+    # for ``release``; afterwards send the rest, or drop the connection when ``abort_after_stall``.
+    stall_after: int | None = None
+    on_stall: Callable[[], None] | None = None
+    release: threading.Event | None = None
+    abort_after_stall: bool = False
 
 
 Route = Callable[[Request], Response | None]
 
 
-def _etag(path: Path) -> str:
-    st = path.stat()
-    return f'"{st.st_size:x}-{int(st.st_mtime_ns):x}"'
+def _etag(data: bytes) -> str:
+    return '"' + hashlib.sha1(data).hexdigest()[:20] + '"'
+
+
+class _Abort(ConnectionError):
+    """Drop the connection mid-body (a fault the client must survive)."""
 
 
 class _Handler(BaseHTTPRequestHandler):
@@ -73,11 +86,18 @@ class _Handler(BaseHTTPRequestHandler):
         )
         world = self.server.world
         world.record(request)
-        response = world.route(request) or Response(404, b"Not Found")
-        if response.file is not None:
-            self._send_file(request, response, head)
-        else:
-            self._send(request, response, response.body, head)
+        world.enter()
+        try:
+            response = world.route(request) or Response(404, b"Not Found")
+            data = response.file.read_bytes() if response.file is not None else response.body
+            if response.status == 200 and response.ranges:
+                self._send_ranged(request, response, data, head)
+            else:
+                self._send(request, response, data, head)
+        except _Abort:
+            self.close_connection = True
+        finally:
+            world.leave()
 
     def _send(
         self,
@@ -86,27 +106,35 @@ class _Handler(BaseHTTPRequestHandler):
         body: bytes,
         head: bool,
         extra: dict[str, str] | None = None,
+        status: int | None = None,
     ) -> None:
-        self.send_response(response.status)
+        self.send_response(status or response.status)
         self.send_header("Content-Type", response.content_type)
         self.send_header("Content-Length", str(len(body)))
         for name, value in {**response.headers, **(extra or {})}.items():
             self.send_header(name, value)
         self.end_headers()
-        if not head:
-            self.wfile.write(body)
-            self.server.world.count_bytes(request, len(body))
+        if head:
+            return
+        if response.stall_after is not None and response.stall_after < len(body):
+            first = body[: response.stall_after]
+            self.wfile.write(first)
+            self.wfile.flush()
+            self.server.world.count_bytes(request, len(first))
+            if response.on_stall is not None:
+                response.on_stall()
+            if response.release is not None:
+                response.release.wait(60)
+            if response.abort_after_stall:
+                self.connection.shutdown(socket.SHUT_RDWR)
+                raise _Abort("dropped mid-body on purpose")
+            body = body[response.stall_after :]
+        self.wfile.write(body)
+        self.server.world.count_bytes(request, len(body))
 
-    def _send_file(self, request: Request, response: Response, head: bool) -> None:
-        path = response.file
-        assert path is not None
-        data = path.read_bytes()
-        etag = _etag(path)
-        extra = {
-            "ETag": etag,
-            "Accept-Ranges": "bytes",
-            "Last-Modified": self.date_time_string(int(path.stat().st_mtime)),
-        }
+    def _send_ranged(self, request: Request, response: Response, data: bytes, head: bool) -> None:
+        etag = response.etag or _etag(data)
+        extra = {"ETag": etag, "Accept-Ranges": "bytes"}
         rng = request.headers.get("range", "")
         if_range = request.headers.get("if-range")
         if rng.startswith("bytes=") and (if_range is None or if_range == etag):
@@ -114,12 +142,11 @@ class _Handler(BaseHTTPRequestHandler):
             start = int(start_s or 0)
             end = min(int(end_s), len(data) - 1) if end_s else len(data) - 1
             if start >= len(data):
-                response.status = 416
-                self._send(request, response, b"", head, {**extra, "Content-Range": f"bytes */{len(data)}"})
+                self._send(request, response, b"", head, {**extra, "Content-Range": f"bytes */{len(data)}"}, 416)
                 return
-            response.status = 206
             extra["Content-Range"] = f"bytes {start}-{end}/{len(data)}"
-            data = data[start : end + 1]
+            self._send(request, response, data[start : end + 1], head, extra, 206)
+            return
         self._send(request, response, data, head, extra)
 
 
@@ -146,6 +173,8 @@ class WorldState:
         self._route = route
         self._lock = threading.Lock()
         self.requests: Counter[str] = Counter()
+        self.active = 0  # requests being answered right now
+        self.peak = 0  # the most at once since the last reset
         self.bytes: Counter[str] = Counter()
         self.log: list[Request] = []
         self.hooks: list[Route] = []  # tests add faults here; the first answer wins
@@ -154,6 +183,15 @@ class WorldState:
         with self._lock:
             self.requests[request.key] += 1
             self.log.append(request)
+
+    def enter(self) -> None:
+        with self._lock:
+            self.active += 1
+            self.peak = max(self.peak, self.active)
+
+    def leave(self) -> None:
+        with self._lock:
+            self.active -= 1
 
     def count_bytes(self, request: Request, n: int) -> None:
         with self._lock:
@@ -171,3 +209,4 @@ class WorldState:
             self.requests.clear()
             self.bytes.clear()
             self.log.clear()
+            self.peak = self.active

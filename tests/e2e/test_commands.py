@@ -1,0 +1,64 @@
+"""``status``, ``retry`` and a lost manifest, on a small real archive."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import run_cli
+from tests.world import Request, Response, World
+from tests.world.pages import poster_page
+
+pytestmark = pytest.mark.e2e
+
+
+def test_status_retry_and_a_lost_manifest(world: World, world_config: Path, tmp_path: Path) -> None:
+    good, bad = world.talks["unquoted"], world.talks["no-video"]
+    root = tmp_path / "archive"
+    first = run_cli("archive", good.url, bad.url, "-o", root, "--config", world_config)
+    assert first.returncode == 1
+
+    status = run_cli("status", "-o", root)
+    assert status.returncode == 0
+    assert "talks: 1 done, 1 failed, 0 pending (2 in all)" in status.stdout
+    assert f"failed: {bad.url}: no video found on {bad.url}" in status.stdout
+    assert "on disk: " in status.stdout
+
+    # retry touches only the failed talk; it still fails, so exit 1
+    world.state.reset()
+    again = run_cli("retry", "-o", root, "--config", world_config)
+    assert again.returncode == 1
+    assert set(world.state.requests) == {f"/{bad.page_host}{bad.page_path}"}
+
+    # the site fixes the page: now it embeds a talk, and retry archives it
+    fixed = world.talks["embed"]
+
+    def now_with_video(req: Request) -> Response | None:
+        if req.host == bad.page_host and req.path == bad.page_path:
+            html = poster_page(good)
+            return Response(body=html.replace(good.pid, fixed.pid).encode(), content_type="text/html")
+        return None
+
+    world.state.hooks.append(now_with_video)
+    try:
+        retried = run_cli("retry", "-o", root, "--config", world_config)
+    finally:
+        world.state.hooks.remove(now_with_video)
+    assert retried.returncode == 0, retried.stderr
+    assert "talks: 2 done, 0 failed, 0 pending (2 in all)" in run_cli("status", "-o", root).stdout
+    assert "no failed talks" in run_cli("retry", "-o", root, "--config", world_config).stderr
+
+    # the database is lost: talk.json files rebuild it, and nothing is downloaded again
+    (root / ".confarchive" / "manifest.sqlite").unlink()
+    world.state.reset()
+    rerun = run_cli("archive", good.url, "-o", root, "--config", world_config)
+    assert rerun.returncode == 0, rerun.stderr
+    assert sum(world.state.requests.values()) == 0
+    assert "2 done" in run_cli("status", "-o", root).stdout
+
+
+def test_status_of_a_folder_that_is_not_an_archive(tmp_path: Path) -> None:
+    result = run_cli("status", "-o", tmp_path)
+    assert result.returncode == 2
+    assert "is not a confarchive archive" in result.stderr

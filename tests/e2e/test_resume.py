@@ -1,0 +1,203 @@
+"""Never download a byte twice: kill -9 at chosen moments, then resume.
+
+Each kill is triggered by an event (the fixture server holding a response half sent, a temporary
+MP4 appearing), never by a timer, and the test asserts the process was still running when killed.
+The resumed archive must equal a clean run's, and the server's counters must show that finished
+files were not fetched again and that a partial file resumed with ``Range``.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import threading
+import time
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import run_cli
+from tests.world import Request, Response, World
+from tests.world.catalog import FixtureTalk
+
+from .video import assert_in_sync
+
+pytestmark = pytest.mark.e2e
+
+
+def _start(world_config: Path, root: Path, *urls: str, extra: tuple[str, ...] = ()) -> subprocess.Popen:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("CONFARCHIVE_")}
+    cmd = [
+        sys.executable,
+        "-m",
+        "confarchive",
+        "archive",
+        *urls,
+        "-o",
+        str(root),
+        "--config",
+        str(world_config),
+        *extra,
+    ]
+    return subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=env, text=True)
+
+
+def _kill9(proc: subprocess.Popen) -> None:
+    assert proc.poll() is None, "the archive process ended before the kill: the test proves nothing"
+    os.kill(proc.pid, signal.SIGKILL)
+    proc.wait(30)
+
+
+def _wait_for(predicate: Callable[[], bool], what: str, timeout: float = 60) -> None:
+    deadline = time.monotonic() + timeout
+    while not predicate():
+        assert time.monotonic() < deadline, f"timed out waiting for {what}"
+        time.sleep(0.01)
+
+
+@pytest.fixture
+def hooks(world: World) -> Iterator[list]:
+    world.state.reset()
+    yield world.state.hooks
+    world.state.hooks.clear()
+
+
+def _holding(host: str, path: str, body: bytes, ctype: str, stalled: threading.Event, release: threading.Event):
+    """A hook that answers the first request for ``path`` with half of ``body``, then holds."""
+    fired = []
+
+    def hook(req: Request) -> Response | None:
+        if req.host == host and req.path == path and not fired:
+            fired.append(req)
+            return Response(
+                body=body, content_type=ctype, stall_after=len(body) // 2, on_stall=stalled.set, release=release,
+                abort_after_stall=True,
+            )  # fmt: skip
+        return None
+
+    return hook
+
+
+def _assert_complete(world: World, root: Path, talk: FixtureTalk) -> None:
+    """The archive of ``talk`` is what a clean run gives: slides byte-identical, the video in sync."""
+    entry = json.loads((root / "index.json").read_text())["talks"][0]
+    assert entry["status"] == "done", entry["error"]
+    count = len(talk.slide_times_ms)
+    for slide in entry["slides"]:
+        assert (root / slide["image"]).read_bytes() == world.slide_bytes(talk, slide["index"])
+    assert_in_sync(root / entry["video"], {n: world.shown_bytes(talk, n) for n in range(1, count + 1)},
+                   [0, *talk.sorted_times[1:]])  # fmt: skip
+    leftovers = [p for p in root.rglob("*") if p.name.endswith((".part", ".part.json", ".tmp.mp4"))]
+    assert not leftovers
+
+
+def test_kill_while_a_slide_is_half_sent_then_resume_with_range(
+    world: World, world_config: Path, hooks: list, tmp_path: Path
+) -> None:
+    talk = world.talks["iclr"]
+    name = talk.image_name(2)
+    path = f"/{talk.pid}/slides/original/{name}.png"
+    body = world.slide_bytes(talk, 2)
+    stalled, release = threading.Event(), threading.Event()
+    hooks.append(_holding("slides.slideslive.com", path, body, "image/png", stalled, release))
+    root = tmp_path / "archive"
+    proc = _start(world_config, root, talk.url)
+    try:
+        assert stalled.wait(60), "the slide was never requested"
+        slides = root / talk.title / "slides"
+        _wait_for(lambda: (slides / "0001.png").exists() and (slides / "0003.png").exists(), "the other slides")
+        _wait_for(lambda: (slides / "0002.part").exists() and (slides / "0002.part").stat().st_size == len(body) // 2,
+                  "the first half on disk")  # fmt: skip
+        _kill9(proc)
+    finally:
+        release.set()
+    hooks.clear()
+    world.state.reset()
+    result = run_cli("archive", talk.url, "-o", root, "--config", world_config)
+    assert result.returncode == 0, result.stderr
+    key = f"/slides.slideslive.com{path}"
+    assert world.state.requests[key] == 1
+    resumed = next(r for r in world.state.log if r.key == key)
+    assert resumed.headers["range"] == f"bytes={len(body) // 2}-" and resumed.headers["if-range"].startswith('"')
+    assert world.state.bytes[key] == len(body) - len(body) // 2  # only the missing half travelled
+    for n in (1, 3):  # finished before the kill: not fetched again
+        assert world.state.requests[f"/slides.slideslive.com/{talk.pid}/slides/original/{talk.image_name(n)}.png"] == 0
+    _assert_complete(world, root, talk)
+
+
+def test_kill_while_a_media_segment_is_half_sent(world: World, world_config: Path, hooks: list, tmp_path: Path) -> None:
+    talk = world.talks["ben"]
+    folder = world.media_path(talk).parent
+    segments = sorted((folder / "audio").glob("*.ts"))
+    assert len(segments) >= 3
+    held = segments[1]
+    stalled, release = threading.Event(), threading.Event()
+    path = f"/Y{talk.pid}_fx/audio/{held.name}"
+    hooks.append(_holding("yoda-1.fixture.invalid", path, held.read_bytes(), "video/mp2t", stalled, release))
+    root = tmp_path / "archive"
+    proc = _start(world_config, root, talk.url)
+    try:
+        assert stalled.wait(60), "the segment was never requested"
+        _kill9(proc)
+    finally:
+        release.set()
+    hooks.clear()
+    world.state.reset()
+    result = run_cli("archive", talk.url, "-o", root, "--config", world_config)
+    assert result.returncode == 0, result.stderr
+    prefix = f"/yoda-1.fixture.invalid/Y{talk.pid}_fx/audio/"
+    assert world.state.requests[prefix + segments[0].name] == 0  # completed before the kill
+    assert all(world.state.requests[prefix + s.name] == 1 for s in segments[1:])
+    for n in range(1, len(talk.slide_times_ms) + 1):  # slides were all done before the media started
+        assert world.state.requests[f"/slides.slideslive.com/{talk.pid}/slides/original/{talk.image_name(n)}.png"] == 0
+    _assert_complete(world, root, talk)
+
+
+def test_kill_during_the_merge_then_resume_without_downloading(
+    world: World, world_config: Path, hooks: list, tmp_path: Path
+) -> None:
+    talk = world.talks["rs"]
+    root = tmp_path / "archive"
+    proc = _start(world_config, root, talk.url)
+    work = root / ".confarchive" / "work"
+    _wait_for(lambda: any(work.glob("*/merge/video.tmp.mp4")), "the temporary MP4", timeout=120)
+    _kill9(proc)
+    assert not list(root.glob("*/*.mp4"))  # nothing under a final name
+    world.state.reset()
+    result = run_cli("archive", talk.url, "-o", root, "--config", world_config)
+    assert result.returncode == 0, result.stderr
+    downloads = [k for k in world.state.requests if k.endswith((".png", ".ts", ".m4a"))]
+    assert downloads == []  # slides and media were verified on disk: only the merge ran again
+    _assert_complete(world, root, talk)
+
+
+def test_ctrl_c_stops_cleanly_with_exit_130_and_resumes(
+    world: World, world_config: Path, hooks: list, tmp_path: Path
+) -> None:
+    talk = world.talks["two-embeds"]
+    name = talk.image_name(3)
+    path = f"/{talk.pid}/slides/original/{name}.png"
+    stalled, release = threading.Event(), threading.Event()
+    hooks.append(_holding("slides.slideslive.com", path, world.slide_bytes(talk, 3), "image/png", stalled, release))
+    root = tmp_path / "archive"
+    proc = _start(world_config, root, talk.url)
+    try:
+        assert stalled.wait(60)
+        assert proc.poll() is None
+        proc.send_signal(signal.SIGINT)
+        time.sleep(0.3)
+    finally:
+        release.set()
+    _, stderr = proc.communicate(timeout=60)
+    assert proc.returncode == 130, stderr
+    assert "interrupted" in stderr
+    status = run_cli("status", "-o", root)
+    assert "0 done, 0 failed, 1 pending" in status.stdout, status.stdout
+    hooks.clear()
+    result = run_cli("archive", talk.url, "-o", root, "--config", world_config)
+    assert result.returncode == 0, result.stderr
+    _assert_complete(world, root, talk)
