@@ -51,7 +51,7 @@ class NetworkSettings:
     timeout_s: float = 30.0
     retries: int = 5
     backoff_s: float = 0.5
-    per_host_connections: int = 4
+    per_host_connections: int = 8
     min_interval_s: float = 0.0
     user_agent: str = (
         "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) "
@@ -71,7 +71,7 @@ class ToolSettings:
 class Settings:
     archive_dir: Path = Path("archive")
     jobs: int = 2
-    slide_jobs: int = 4
+    slide_jobs: int = 8
     paper: bool = True
     rewrites: tuple[Rewrite, ...] = ()
     slideslive: SlidesLiveSettings = field(default_factory=SlidesLiveSettings)

@@ -40,7 +40,7 @@ def test_defaults() -> None:
     assert s.rewrites == ()
     assert s.jobs == 2
     assert s.network.timeout_s == 30.0
-    assert s.network.per_host_connections == 4
+    assert s.network.per_host_connections == 8
     assert s.network.min_interval_s == 0.0
     assert s.tools.ffmpeg == "ffmpeg"
 

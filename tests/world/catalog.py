@@ -65,6 +65,7 @@ class FixtureTalk:
     video_slides: tuple[tuple[int, bool], ...] = ()
     subtitles: bool = False
     qualities: tuple[str, ...] = ("big", "medium", "small")
+    audio_bitrate: str = "64k"  # benchmarks raise it (with noise instead of a tone) for big files
 
     @property
     def sorted_times(self) -> tuple[int, ...]:

@@ -8,6 +8,7 @@ so tests can assert what was, and was not, downloaded.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import socket
 import threading
@@ -126,7 +127,8 @@ class _Handler(BaseHTTPRequestHandler):
             if response.release is not None:
                 response.release.wait(60)
             if response.abort_after_stall:
-                self.connection.shutdown(socket.SHUT_RDWR)
+                with contextlib.suppress(OSError):  # the client may be gone already (killed)
+                    self.connection.shutdown(socket.SHUT_RDWR)
                 raise _Abort("dropped mid-body on purpose")
             body = body[response.stall_after :]
         self.wfile.write(body)
