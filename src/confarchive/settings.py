@@ -78,10 +78,6 @@ class Settings:
     network: NetworkSettings = field(default_factory=NetworkSettings)
     tools: ToolSettings = field(default_factory=ToolSettings)
 
-    @property
-    def internal_dir(self) -> Path:
-        return self.archive_dir / ".confarchive"
-
 
 def config_path(explicit: str | None, environ: dict[str, str] | os._Environ[str]) -> Path | None:
     """The configuration file to read: --config, then CONFARCHIVE_CONFIG, then the user's file."""

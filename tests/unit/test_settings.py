@@ -36,7 +36,6 @@ def write(path: Path, text: str) -> Path:
 def test_defaults() -> None:
     s = Settings()
     assert s.archive_dir == Path("archive")
-    assert s.internal_dir == Path("archive/.confarchive")
     assert s.rewrites == ()
     assert s.jobs == 2
     assert s.network.timeout_s == 30.0
