@@ -201,3 +201,25 @@ def test_ctrl_c_stops_cleanly_with_exit_130_and_resumes(
     result = run_cli("archive", talk.url, "-o", root, "--config", world_config)
     assert result.returncode == 0, result.stderr
     _assert_complete(world, root, talk)
+
+
+def test_a_corrupt_media_result_is_wiped_and_downloaded_again_once(
+    world: World, world_config: Path, hooks: list, tmp_path: Path
+) -> None:
+    talk = world.talks["unquoted"]  # direct .m4a media
+    media = world.media_path(talk).read_bytes()
+    served: list[int] = []
+
+    def truncated_once(req: Request) -> Response | None:
+        if req.host == "media.fixture.invalid" and req.path == f"/talks/{talk.pid}.m4a" and not served:
+            served.append(1)  # a complete HTTP answer whose bytes are a broken file (no moov atom)
+            return Response(body=media[: len(media) // 3], content_type="audio/mp4")
+        return None
+
+    hooks.append(truncated_once)
+    root = tmp_path / "archive"
+    result = run_cli("archive", talk.url, "-o", root, "--config", world_config)
+    assert result.returncode == 0, result.stderr
+    assert "downloading it again from scratch" in result.stderr
+    assert world.state.requests[f"/media.fixture.invalid/talks/{talk.pid}.m4a"] == 2
+    _assert_complete(world, root, talk)
