@@ -38,7 +38,7 @@ def test_run_reports_the_failing_talk_and_finishes_the_others(sample_archive: Sa
     entry = sample_archive.entry(failing)
     assert entry["status"] == "failed" and "no video found" in entry["error"] and failing.url in entry["error"]
     assert entry["video"] is None
-    done = [t for t in world.talks.values() if t.has_video]
+    done = world.sample()
     assert len(done) >= 6
     for talk in done:
         entry = sample_archive.entry(talk)
@@ -89,14 +89,14 @@ def test_slides_in_sync_to_the_millisecond(sample_archive: SampleArchive, world:
 def test_every_expected_path_was_requested(sample_archive: SampleArchive, world: World) -> None:
     missing = {}
     for talk in world.talks.values():
-        if talk.has_video:
+        if talk in world.sample():
             lacking = sorted(p for p in world.expected_paths(talk) if sample_archive.requests[p] == 0)
             if lacking:
                 missing[talk.name] = lacking
     assert not missing, missing
     # media and slides were fetched once each (the list holds the first URL twice: archived once)
     for talk in world.talks.values():
-        if talk.has_video:
+        if talk in world.sample():
             for path in world.expected_paths(talk):
                 if path.endswith((".ts", ".png", ".jpg", ".m4a")):  # every byte of media and slides once
                     assert sample_archive.requests[path] == 1, path

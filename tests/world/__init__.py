@@ -7,15 +7,28 @@ use it, through ``python -m tests.world serve`` or directly.
 
 from __future__ import annotations
 
+import json
 import re
 import threading
 from functools import cache
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from .assets import make_clip, make_hls, make_m4a, make_pdf, slide_image, webvtt
-from .catalog import ALL_HOSTS, MEDIA_HOST, PAPER_HOST, TALKS, YODA_HOST, FixtureTalk
-from .pages import poster_page
+from .assets import make_clip, make_hls, make_m4a, make_pdf, make_video, slide_image, webvtt
+from .catalog import (
+    ACL_HOST,
+    ALL_HOSTS,
+    ICLR_HOST,
+    MEDIA_HOST,
+    NEURIPS_HOST,
+    PAPER_HOST,
+    SESSION_COOKIE,
+    TALKS,
+    YODA_HOST,
+    FixtureTalk,
+)  # fmt: skip
+from .listings import MINICONF_PAPERS_HTML, iclr_papers_json, neurips_papers_page
+from .pages import login_page, poster_page
 from .server import Request, Response, WorldHTTPServer, WorldState
 from .slideslive import HTML, SlidesLiveRoutes, quality_for, subtitles_url, token_for, video_id
 
@@ -26,7 +39,7 @@ class World:
     def __init__(self, cache_dir: Path, talks: tuple[FixtureTalk, ...] = TALKS) -> None:
         self.cache = cache_dir
         self.talks = {t.name: t for t in talks}
-        self.by_pid = {t.pid: t for t in talks if t.has_video}
+        self.by_pid = {t.pid: t for t in talks if t.slideslive}
         self.by_page = {(t.page_host, t.page_path): t for t in talks}
         self.state = WorldState(self._route)
         self._slideslive = SlidesLiveRoutes(self)
@@ -36,8 +49,9 @@ class World:
     # -- lifecycle ---------------------------------------------------------------------------------
     def start(self) -> World:
         self.cache.mkdir(parents=True, exist_ok=True)
-        for talk in self.by_pid.values():  # generate up front: the first request must not wait for ffmpeg
-            self.media_path(talk)
+        for talk in self.talks.values():  # generate up front: the first request must not wait for ffmpeg
+            if talk.has_video:
+                self.media_path(talk)
             for n, _ in talk.video_slides:
                 self.clip_path(talk, n)
         self._server = WorldHTTPServer(self.state)
@@ -71,11 +85,30 @@ class World:
         ]
         return "\n".join(lines) + extra
 
+    def sample(self) -> list[FixtureTalk]:
+        """The talks of the sample conference that archive (one fails on purpose: no video)."""
+        return [t for t in self.talks.values() if t.in_sample and t.has_video]
+
     def urls(self) -> list[str]:
-        return [t.url for t in self.talks.values()]
+        """The sample conference: every talk a user could archive offline without a login."""
+        return [t.url for t in self.talks.values() if t.in_sample]
+
+    @staticmethod
+    def cookies_txt() -> str:
+        """A Netscape cookies.txt with the session the login-protected pages want."""
+        name, value = SESSION_COOKIE
+        lines = ["# Netscape HTTP Cookie File"]
+        lines += [f"{host}\tFALSE\t/\tTRUE\t4102444800\t{name}\t{value}" for host in (ACL_HOST, MEDIA_HOST)]
+        return "\n".join(lines) + "\n"
+
+    @staticmethod
+    def logged_in(req: Request) -> bool:
+        return f"{SESSION_COOKIE[0]}={SESSION_COOKIE[1]}" in req.headers.get("cookie", "")
 
     # -- assets ------------------------------------------------------------------------------------
     def media_path(self, talk: FixtureTalk) -> Path:
+        if talk.media == "video":
+            return make_video(talk, self.cache / "videos" / f"{talk.forum}.mp4")
         if talk.media == "yoda":
             return make_hls(talk, self.cache / "hls" / video_id(talk))
         return make_m4a(talk, self.cache / "m4a" / f"{talk.pid}.m4a")
@@ -110,9 +143,15 @@ class World:
     def expected_paths(self, talk: FixtureTalk) -> set[str]:
         """Every path a complete archive of ``talk`` must have requested (nothing reached elsewhere)."""
         pid = talk.pid
-        paths = {f"/slideslive.com/embed/presentation/{pid}"}
+        paths: set[str] = set()
         if not talk.page.startswith("slideslive-"):
             paths |= {f"/{talk.page_host}{talk.page_path}", f"/{PAPER_HOST}/pdf"}
+        if not talk.slideslive:
+            return paths | {f"/{MEDIA_HOST}/videos/{talk.forum}.mp4"}
+        paths.add(f"/slideslive.com/embed/presentation/{pid}")
+        if talk.page in ("js-only", "private"):
+            folder = talk.page_path.rsplit("/", 1)[0]
+            paths |= {"/slideslive.com/embed_presentation.js", f"/{talk.page_host}{folder}/talk_{talk.forum}.json"}
         paths.add(f"/{'ben.' if talk.player == 'ben' else ''}slideslive.com/player/{pid}")
         paths.add(
             f"/slides.slideslive.com/{pid}/{pid}.xml"
@@ -157,9 +196,32 @@ class World:
 
     def _conference(self, req: Request) -> Response | None:
         talk = self.by_page.get((req.host, req.path))
-        if talk is None:
-            return None
-        return Response(body=poster_page(talk).encode(), content_type=HTML)
+        if talk is not None:
+            if talk.login and not self.logged_in(req):
+                return Response(body=login_page(talk).encode(), content_type=HTML)
+            return Response(body=poster_page(talk).encode(), content_type=HTML)
+        if m := re.fullmatch(r"(.*/)talk_(\w+)\.json", req.path):  # what a JS-only page fetches
+            talk = next((t for t in self.talks.values() if t.forum == m.group(2) and t.page_host == req.host), None)
+            if talk is None or (talk.login and not self.logged_in(req)):
+                return None
+            return Response(body=json.dumps({"slideslive": talk.pid}).encode(), content_type="application/json")
+        return self._listing(req)
+
+    def _listing(self, req: Request) -> Response | None:
+        if req.host == ICLR_HOST and req.path == "/virtual_2020/papers.html":
+            return Response(body=MINICONF_PAPERS_HTML.encode(), content_type=HTML)
+        if req.host == ICLR_HOST and req.path == "/virtual_2020/papers.json":
+            return Response(body=iclr_papers_json(self.listed(ICLR_HOST)), content_type="application/json")
+        if req.host == NEURIPS_HOST and req.path == "/virtual/2021/papers.html":
+            talks = self.listed(NEURIPS_HOST)
+            page = int(req.query.get("page", ["1"])[0])
+            shown = talks[:2] if page == 1 else [*talks[2:], talks[0]]  # page 2 repeats a talk
+            return Response(body=neurips_papers_page(shown, page, 2), content_type=HTML)
+        return None
+
+    def listed(self, host: str) -> list[FixtureTalk]:
+        """The talks a listing page of ``host`` shows, in the site's own order."""
+        return [t for t in self.talks.values() if t.page_host == host and t.slideslive and not t.login]
 
     def _yoda(self, req: Request) -> Response | None:
         m = re.fullmatch(r"/([YC]\d+_\w+)/((?:audio/|video/)?[\w.]+)", req.path)
@@ -180,10 +242,15 @@ class World:
         return folders
 
     def _media_host(self, req: Request) -> Response | None:
-        m = re.fullmatch(r"/talks/(\d+)\.m4a", req.path)
-        talk = self.by_pid.get(m.group(1)) if m else None
-        if talk is None or talk.media != "url":
+        if m := re.fullmatch(r"/videos/(\w+)\.mp4", req.path):
+            talk = next((t for t in self.talks.values() if t.forum == m.group(1) and t.media == "video"), None)
+            return Response(file=self.media_path(talk), content_type="video/mp4") if talk else None
+        m = re.fullmatch(r"/(talks|private)/(\d+)\.m4a", req.path)
+        talk = self.by_pid.get(m.group(2)) if m else None
+        if talk is None or talk.media != "url" or m is None or (m.group(1) == "private") != talk.login:
             return None
+        if talk.login and not self.logged_in(req):
+            return Response(403, b"<html>Forbidden</html>", HTML)
         return Response(file=self.media_path(talk), content_type="audio/mp4")
 
     def _paper_host(self, req: Request) -> Response | None:

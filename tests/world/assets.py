@@ -136,3 +136,18 @@ def webvtt(title: str) -> bytes:
     return (
         f"WEBVTT\n\n00:00:00.500 --> 00:00:02.000\nWelcome to this talk.\n\n00:00:02.500 --> 00:00:04.000\n{title}\n"
     ).encode()
+
+
+def make_video(talk: FixtureTalk, dest: Path) -> Path:
+    """A talk published as a plain video file (a <video> tag, an og:video meta): video and audio."""
+    if not dest.exists():
+        dest.parent.mkdir(parents=True, exist_ok=True)
+        tmp = dest.with_suffix(".tmp.mp4")
+        seconds = f"{talk.duration_ms / 1000:.3f}"
+        _ffmpeg(
+            "-f", "lavfi", "-i", f"testsrc2=size=320x180:rate=10:duration={seconds}", *_tone(talk),
+            "-c:v", "libx264", "-preset", "ultrafast", "-pix_fmt", "yuv420p", "-c:a", "aac", "-b:a", "64k",
+            "-movflags", "+faststart", str(tmp),
+        )  # fmt: skip
+        tmp.replace(dest)
+    return dest

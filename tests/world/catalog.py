@@ -23,7 +23,12 @@ MINICONF_HOST = "miniconf.fixture.invalid"
 ACL_HOST = "acl.fixture.invalid"
 ALLOWED_HOST = "allowed-conference.fixture.invalid"
 OLD_HOST = "iclr-old.fixture.invalid"
-CONFERENCE_HOSTS = (ICLR_HOST, MINICONF_HOST, ACL_HOST, OLD_HOST)
+NEURIPS_HOST = "neurips.fixture.invalid"
+YOUTUBE_HOST = "www.youtube.com"  # never reachable offline: detection only
+VIMEO_HOST = "player.vimeo.com"
+SESSION_COOKIE = ("sessionid", "fixture-session-7f3a")  # what the login-protected pages want
+CONFERENCE_HOSTS = (ICLR_HOST, MINICONF_HOST, ACL_HOST, OLD_HOST, NEURIPS_HOST)
+NOT_SLIDESLIVE = ("no-video", "video-tag", "og-video", "youtube", "vimeo")
 ALL_HOSTS = (*SLIDESLIVE_HOSTS, YODA_HOST, MEDIA_HOST, PAPER_HOST, ALLOWED_HOST, *CONFERENCE_HOSTS)
 
 
@@ -66,6 +71,8 @@ class FixtureTalk:
     subtitles: bool = False
     qualities: tuple[str, ...] = ("big", "medium", "small")
     audio_bitrate: str = "64k"  # benchmarks raise it (with noise instead of a tone) for big files
+    in_sample: bool = True  # part of the sample conference (world.urls(), the demo)
+    login: bool = False  # the page and the media want the session cookie
 
     @property
     def sorted_times(self) -> tuple[int, ...]:
@@ -87,6 +94,13 @@ class FixtureTalk:
             "cdn": MINICONF_HOST,
             "mixed": MINICONF_HOST,
             "video-slides": ICLR_HOST,
+            "js-only": ICLR_HOST,
+            "video-tag": MINICONF_HOST,
+            "og-video": MINICONF_HOST,
+            "youtube": ACL_HOST,
+            "vimeo": ACL_HOST,
+            "private": ACL_HOST,
+            "virtual2021": NEURIPS_HOST,
             "no-video": MINICONF_HOST,
         }.get(self.page, "slideslive.com")
 
@@ -100,6 +114,8 @@ class FixtureTalk:
             return f"/virtual_2020/poster_{self.forum}.html"
         if self.page_host == ACL_HOST:
             return f"/paper_{self.forum}.html"
+        if self.page_host == NEURIPS_HOST:
+            return f"/virtual/2021/poster/{self.forum}"
         return f"/poster_{self.forum}.html"
 
     @property
@@ -109,7 +125,17 @@ class FixtureTalk:
 
     @property
     def has_video(self) -> bool:
-        return self.page != "no-video"
+        """A talk confarchive can archive offline (SlidesLive or a direct video file)."""
+        return self.page not in ("no-video", "youtube", "vimeo")
+
+    @property
+    def slideslive(self) -> bool:
+        return self.page not in NOT_SLIDESLIVE
+
+    @property
+    def video_url(self) -> str:
+        """The media URL of a talk given as a <video> tag or og:video meta."""
+        return f"https://{MEDIA_HOST}/videos/{self.forum}.mp4"
 
     def image_name(self, n: int) -> str:
         """The slide's image name as the source lists it (XML era: 00001 or 0-0001; JSON: hashed names)."""
@@ -214,6 +240,44 @@ TALKS: tuple[FixtureTalk, ...] = (
         title="Video Slides and Subtitles", authors=("Fei-Fei Li",),
         slide_times_ms=(0, 3000, 6000, 9000, 11500), duration_ms=14_000,
         video_slides=((3, True), (5, False)), subtitles=True,
+    ),
+    # -- pages that need JavaScript, other embeds, a login (issue 4) --------------------------------
+    FixtureTalk(
+        name="js-only", pid="99000116", forum="JsOnly16", page="js-only", conference="ICLR 2020",
+        title="A Poster Whose Video Appears Only After Scripts Run", authors=("Barbara Grosz",),
+        slide_times_ms=(0, 2500, 5000), duration_ms=7_500,
+    ),
+    FixtureTalk(
+        name="video-tag", pid="00000017", forum="video17", page="video-tag", conference="MiniConf 2020",
+        title="A Talk Published as a Video Tag", authors=("Judea Pearl",),
+        slide_times_ms=(), duration_ms=6_000, media="video",
+    ),
+    FixtureTalk(
+        name="og-video", pid="00000018", forum="og18", page="og-video", conference="MiniConf 2020",
+        title="A Talk Published as an og:video Meta", authors=("Leslie Valiant",),
+        slide_times_ms=(), duration_ms=5_000, media="video",
+    ),
+    FixtureTalk(
+        name="youtube", pid="00000019", forum="yt19", page="youtube", conference="ACL 2020",
+        title="A Talk on YouTube", authors=("Geoffrey Hinton",), slide_times_ms=(), duration_ms=0,
+        in_sample=False,
+    ),
+    FixtureTalk(
+        name="vimeo", pid="00000020", forum="vm20", page="vimeo", conference="ACL 2020",
+        title="A Talk on Vimeo", authors=("Daphne Koller",), slide_times_ms=(), duration_ms=0, in_sample=False,
+    ),
+    FixtureTalk(
+        name="private", pid="99000121", forum="private21", page="private", conference="ACL 2020",
+        title="A Talk Behind a Login", authors=("Shafi Goldwasser",),
+        slide_times_ms=(0, 3000), duration_ms=6_000, media="url", in_sample=False, login=True,
+    ),
+    *(
+        FixtureTalk(
+            name=f"neurips-{n}", pid=f"9900012{n + 1}", forum=str(3000 + n), page="virtual2021",
+            conference="NeurIPS 2021", title=f"A NeurIPS 2021 Poster Number {n}", authors=("Yoshua Bengio",),
+            slide_times_ms=(0, 2000), duration_ms=4_000, media="url", in_sample=False,
+        )
+        for n in (1, 2, 3)
     ),
     FixtureTalk(
         name="no-video", pid="00000000", forum="novideo9", page="no-video", conference="MiniConf 2020",

@@ -86,8 +86,70 @@ def _embed(container: str, id_expr: str) -> str:
     return _EMBED_SCRIPT.format(container=container, id_expr=id_expr)
 
 
+_JS_ONLY_EMBED = """<div id="presentation-embed" class="slp my-auto"></div>
+<script src='https://slideslive.com/embed_presentation.js'></script>
+<script>
+  // The presentation id is only known once this request answers: static HTML never holds it.
+  fetch('{json_name}', {{credentials: 'same-origin'}})
+    .then(function (response) {{ return response.json(); }})
+    .then(function (meta) {{
+      this.slideId = meta.slideslive;
+      embed = new SlidesLiveEmbed('presentation-embed', {{
+        presentationId: this.slideId,
+        autoPlay: false,
+        verticalEnabled: true
+      }});
+    }}.bind({{}}));
+</script>
+"""
+
+
+def talk_json_name(talk: FixtureTalk) -> str:
+    return f"talk_{talk.forum}.json"
+
+
+def login_page(talk: FixtureTalk) -> str:
+    return (
+        '<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8"><title>Log in</title></head><body>\n'
+        f'<form method="post" action="/accounts/login?nextp={talk.page_path}"><input name="username">'
+        '<input name="password" type="password"><button>Log in</button></form>\n</body></html>\n'
+    )
+
+
+def _media_page(talk: FixtureTalk, media_html: str, extra_metas: str = "") -> str:
+    head = _HEAD.format(site="Conf", title=escape(talk.title), metas=_metas(talk, conference=True) + extra_metas)
+    return head + _card(talk, _authors_links(talk)) + media_html + "</body>\n</html>\n"
+
+
+def _virtual_2021(talk: FixtureTalk) -> str:
+    """A 2021+ server-rendered poster page: no citation metas, authors joined by " · "."""
+    head = _HEAD.format(site="NeurIPS 2021", title=escape(talk.title), metas="")
+    card = _card(talk, escape(" · ".join(talk.authors)))
+    return head + card + _embed(f"presentation-embed-{talk.pid}", f'"{talk.pid}"') + "</body>\n</html>\n"
+
+
 def poster_page(talk: FixtureTalk) -> str:
     """The conference page of ``talk`` in its variant."""
+    if talk.page in ("js-only", "private"):
+        head = _HEAD.format(site="ICLR", title=escape(talk.title), metas=_metas(talk, conference=False))
+        embed = _JS_ONLY_EMBED.format(json_name=talk_json_name(talk))
+        return head + _card(talk, _authors_links(talk)) + embed + "</body>\n</html>\n"
+    if talk.page == "video-tag":
+        video = f'<video controls width="640"><source src="{talk.video_url}" type="video/mp4"></video>\n'
+        return _media_page(talk, video)
+    if talk.page == "og-video":
+        metas = f'<meta property="og:video" content="{talk.video_url}" />\n'
+        metas += '<meta property="og:video:type" content="video/mp4" />\n'
+        return _media_page(talk, "<p>Video below the abstract.</p>\n", metas)
+    if talk.page == "youtube":
+        frame = '<iframe width="560" height="315" src="https://www.youtube.com/embed/FixtureYT19?rel=0"'
+        frame += " allowfullscreen></iframe>\n"
+        return _media_page(talk, frame)
+    if talk.page == "vimeo":
+        frame = '<iframe src="https://player.vimeo.com/video/900000020?h=0a1b2c" width="640" height="360"></iframe>\n'
+        return _media_page(talk, frame)
+    if talk.page == "virtual2021":
+        return _virtual_2021(talk)
     # issue-3 talks reuse the page variants above; what differs is on the SlidesLive side
     page = {"legacy": "double", "locked": "single", "cdn": "miniconf", "mixed": "miniconf"}.get(talk.page, talk.page)
     page = "iclr2020" if page == "video-slides" else page

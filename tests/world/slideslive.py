@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 from urllib.parse import urlencode, urlsplit
 
 from .catalog import YODA_HOST, FixtureTalk
+from .listings import EMBED_JS
 from .pages import embed_page, public_page
 from .server import Request, Response
 
@@ -70,6 +71,8 @@ class SlidesLiveRoutes:
     def main_host(self, req: Request) -> Response | None:
         if m := re.fullmatch(r"/embed/presentation/(\d+)", req.path):
             return self._embed(req, m.group(1))
+        if req.path == "/embed_presentation.js":
+            return Response(body=EMBED_JS.encode(), content_type="application/javascript")
         if m := re.fullmatch(r"/player/(\d+)/slides_video_service_data", req.path):
             talk = self._talk(m.group(1))
             return self._video_service_data(req, talk) if talk else None
@@ -105,7 +108,7 @@ class SlidesLiveRoutes:
         if req.query.get("player_token", [""])[0] != token_for(talk.pid):
             return Response(401, b'{"error":"unauthorized"}', "application/json")
         pid = talk.pid
-        media_url = f"https://media.fixture.invalid/talks/{pid}.m4a"
+        media_url = f"https://media.fixture.invalid/{'private' if talk.login else 'talks'}/{pid}.m4a"
         service, vid = ("yoda", video_id(talk)) if talk.media == "yoda" else ("url", media_url)
         json_url = f"https://slides.slideslive.com/{pid}/v5/slides.json?1642065757"
         subs = [{"language": "en", "webvtt_url": subtitles_url(talk)}] if talk.subtitles else []
