@@ -20,6 +20,7 @@ class TalkRef:
 
     url: str
     key: str | None = None
+    title: str | None = None  # known from a listing page, before any request for the talk itself
 
 
 class MediaKind(StrEnum):

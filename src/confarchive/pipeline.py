@@ -23,6 +23,7 @@ from .model import PageInfo, Status, Talk, TalkRef, TalkResult
 from .naming import safe_name
 from .progress import Reporter
 from .resolvers import Resolver
+from .selection import Selection
 from .store import Manifest, Row, failed_key, rebuild_rows
 from .talkwork import Fetched, WorkContext, fetch_talk, guarded, merge_talk
 
@@ -70,15 +71,24 @@ def resolve_ref(ref: TalkRef, resolver: Resolver, ctx: WorkContext) -> Talk | Ta
     return TalkResult(ref.url, key, Status.FAILED, error=error, entry=entry)
 
 
+def _title(row: Row | None) -> str | None:
+    title = (row.entry or {}).get("title") if row is not None else None
+    return title if isinstance(title, str) else None
+
+
 def merge_workers() -> int:
     """ffmpeg already uses several threads per merge: one merge per two cores keeps downloads going."""
     return max(1, (os.cpu_count() or 2) // 2)
 
 
 class Pipeline:
-    def __init__(self, ctx: WorkContext, reporter: Reporter, merge_jobs: int | None = None) -> None:
+    def __init__(
+        self, ctx: WorkContext, reporter: Reporter, selection: Selection | None = None, merge_jobs: int | None = None
+    ) -> None:
         self.ctx = ctx
         self.reporter = reporter
+        self.selection = selection or Selection()
+        self.selected = 0
         self.layout = ctx.layout
         self.merge_jobs = merge_jobs or merge_workers()
         self._events: queue.SimpleQueue[tuple[str, str]] = queue.SimpleQueue()
@@ -119,27 +129,38 @@ class Pipeline:
         merging: dict[Future[object], str] = {}
         exhausted = False
         jobs = max(1, self.ctx.settings.jobs)
+        resolving: set[Future[object]] = set()
         while io or merging or not exhausted:
             while not exhausted and len(io) < jobs and len(merging) <= 2 * self.merge_jobs:
+                if self.selection.full(self.selected + len(resolving)):
+                    exhausted = not resolving  # wait: a resolving talk may not match and free its place
+                    break
                 ref = next(refs, None)
                 if ref is None:
                     exhausted = True
                     break
+                if self.selection.excluded_before_resolving(ref):
+                    continue
                 row = store.get(ref.key) if ref.key else store.by_source(ref.url)
-                if is_finished(self.layout, row):
+                if is_finished(self.layout, row) and self.selection.matches(ref.url, _title(row) or ref.title):
+                    self.selected += 1
                     summary.skipped += 1
                     self.reporter.skipped(ref.url)
                     continue
                 if ref.key is None and row is not None:
-                    ref = TalkRef(ref.url, row.key)  # a failure keeps the key it had before
+                    ref = TalkRef(ref.url, row.key, ref.title)  # a failure keeps the key it had before
                 self.reporter.started(ref.url)
-                io[io_pool.submit(resolve_ref, ref, Resolver(self.ctx.http, self.ctx.settings), self.ctx)] = ref.url
+                resolver = Resolver(self.ctx.http, self.ctx.settings, self.ctx.render)
+                future = io_pool.submit(resolve_ref, ref, resolver, self.ctx)
+                io[future] = ref.url
+                resolving.add(future)
             if not io and not merging:
                 continue
             done, _ = wait([*io, *merging], timeout=0.5, return_when=FIRST_COMPLETED)
             self._drain_events(store)
             for future in done:
                 io.pop(future, None) or merging.pop(future, None)
+                resolving.discard(future)
                 outcome = future.result()
                 if isinstance(outcome, Talk):
                     submitted = self._resolved(outcome, store, io_pool, summary)
@@ -153,6 +174,10 @@ class Pipeline:
         self._drain_events(store)
 
     def _resolved(self, talk: Talk, store: Manifest, pool: Executor, summary: Summary) -> Future[object] | None:
+        if not self.selection.matches(talk.source_url, talk.title) or self.selection.full(self.selected):
+            self.ctx.log.debug("not selected: %s (%s)", talk.title, talk.source_url)
+            return None
+        self.selected += 1
         row = store.get(talk.key)
         if row is not None and row.source_url != talk.source_url and is_finished(self.layout, row):
             summary.skipped += 1

@@ -22,12 +22,13 @@ from .errors import ConfarchiveError, Interrupted
 from .fetch.clips import clip_first_frame
 from .fetch.documents import fetch_document, is_pdf, is_webvtt
 from .fetch.files import fetch_slide
-from .fetch.media import MediaContext, download_media
+from .fetch.media import AUDIO_FORMAT, VIDEO_AND_AUDIO_FORMAT, MediaContext, download_media
 from .index import dumps, talk_entry
 from .merge import TalkTags, merge
 from .model import MediaFile, SlideFile, Status, Talk, TalkResult
 from .naming import safe_name
 from .net import Http
+from .resolvers import Renderer
 from .settings import Settings
 from .timing import plan_slides
 
@@ -44,10 +45,14 @@ class WorkContext:
     log: logging.Logger
     cancel: threading.Event = field(default_factory=threading.Event)
     on_bytes: Callable[[int], None] | None = None
+    render: Renderer | None = None  # headless Chromium for pages that need scripts; None: static only
 
     @property
     def media(self) -> MediaContext:
-        return MediaContext(self.settings, self.http.rewriter, self.http.limiter, self.log, self.cancel, self.on_bytes)
+        return MediaContext(
+            self.settings, self.http.rewriter, self.http.limiter, self.log, self.cancel, self.on_bytes,
+            self.http.session.cookies,
+        )  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -135,7 +140,9 @@ def fetch_talk(talk: Talk, folder: str, ctx: WorkContext, on_stage: StageCallbac
     fetched = fetch_slides(talk, talk_dir / "slides", ctx)
     fetched |= video_slide_frames(talk, talk_dir / "slides", work, ctx)
     on_stage(talk.key, "slides")
-    media = download_media(talk.media, work / "media", ctx.media)
+    # With slides the audio is enough; without, the talk's video itself becomes the MP4.
+    fmt = AUDIO_FORMAT if fetched else VIDEO_AND_AUDIO_FORMAT
+    media = download_media(talk.media, work / "media", ctx.media, fmt=fmt)
     on_stage(talk.key, "media")
     paper, subtitles = fetch_extras(talk, talk_dir, folder, ctx)
     return Fetched(talk, folder, shown_images(talk, fetched), media, paper, subtitles)

@@ -44,8 +44,11 @@ def test_run_reports_the_failing_talk_and_finishes_the_others(sample_archive: Sa
         entry = sample_archive.entry(talk)
         assert entry["status"] == "done", (talk.name, entry["error"])
         assert entry["title"] == talk.title
-        assert entry["presentation_id"] == talk.pid
-        assert entry["key"] == f"slideslive:{talk.pid}"
+        if talk.slideslive:
+            assert entry["presentation_id"] == talk.pid
+            assert entry["key"] == f"slideslive:{talk.pid}"
+        else:
+            assert entry["presentation_id"] is None and entry["key"].startswith("media:")
         assert (root / entry["video"]).is_file()
         assert json.loads((root / entry["video"]).parent.joinpath("talk.json").read_text()) == entry
 
@@ -63,7 +66,19 @@ def test_files_are_named_by_title_inside_the_archive(sample_archive: SampleArchi
 
 @pytest.mark.parametrize(
     "name",
-    ["iclr", "miniconf", "ben", "rs", "unquoted", "two-embeds", "plain-link", "old-build", "public", "embed"],
+    [
+        "iclr",
+        "miniconf",
+        "ben",
+        "rs",
+        "unquoted",
+        "two-embeds",
+        "plain-link",
+        "old-build",
+        "public",
+        "embed",
+        "js-only",
+    ],
 )
 def test_slides_in_sync_to_the_millisecond(sample_archive: SampleArchive, world: World, name: str) -> None:
     root = sample_archive.root
@@ -100,7 +115,10 @@ def test_every_expected_path_was_requested(sample_archive: SampleArchive, world:
             for path in world.expected_paths(talk):
                 if path.endswith((".ts", ".png", ".jpg", ".m4a")):  # every byte of media and slides once
                     assert sample_archive.requests[path] == 1, path
-            expected = 3 if talk.domain_lock else 1  # locked: refused, its redirect target, then the retry
+            if not talk.slideslive:
+                continue
+            # locked: refused, its redirect target, then the retry; JS-only: the browser's iframe, then ours
+            expected = 3 if talk.domain_lock else 2 if talk.page == "js-only" else 1
             assert sample_archive.requests[f"/slideslive.com/embed/presentation/{talk.pid}"] == expected, talk.name
 
 
@@ -137,7 +155,9 @@ def test_rerun_makes_no_request_for_finished_talks_and_rewrites_nothing(
     again = run_cli("archive", "-i", urls, "-o", root, "--config", world_config)
     assert again.returncode == first.returncode == 1
     failing = world.talks["no-video"]
-    assert set(world.state.requests) == {f"/{failing.page_host}{failing.page_path}"}  # only the failed talk is retried
+    # only the failed talk is retried: its page, statically and then in the browser (with its stylesheet)
+    assert world.state.requests[f"/{failing.page_host}{failing.page_path}"] == 2
+    assert all(path.startswith(f"/{failing.page_host}/") for path in world.state.requests)
     after = {
         p: (p.read_bytes(), p.stat().st_mtime_ns)
         for p in root.rglob("*")
@@ -166,3 +186,16 @@ def test_nothing_to_do_is_a_usage_error(tmp_path: Path) -> None:
     assert "nothing to archive" in result.stderr
     assert not (tmp_path / "a").exists()
     assert os.listdir(tmp_path) == ["empty.txt"]
+
+
+@pytest.mark.parametrize("name", ["video-tag", "og-video"])
+def test_a_talk_without_slides_is_its_video_remuxed(sample_archive: SampleArchive, world: World, name: str) -> None:
+    talk = world.talks[name]
+    entry = sample_archive.entry(talk)
+    info = probe(sample_archive.root / entry["video"])
+    source = probe(world.media_path(talk))
+    video = next(s for s in info["streams"] if s["codec_type"] == "video")
+    assert (video["codec_name"], video["width"], video["height"]) == ("h264", 320, 180)
+    assert abs(float(info["format"]["duration"]) - float(source["format"]["duration"])) < 0.1
+    assert entry["slides"] == [] and info["chapters"] == []
+    assert info["format"]["tags"]["title"] == talk.title

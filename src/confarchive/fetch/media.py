@@ -19,9 +19,13 @@ import shutil
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass
+from http.cookiejar import CookieJar
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
+
+import requests
+from requests.cookies import get_cookie_header
 
 from ..errors import ConfarchiveError, Interrupted
 from ..model import Media, MediaFile, MediaKind
@@ -33,6 +37,7 @@ from ..settings import Settings
 MARKER = "media.json"
 AUDIO_FORMAT = "bestaudio[ext=m4a]/bestaudio/best"
 VIDEO_FORMAT = "bestvideo/best"
+VIDEO_AND_AUDIO_FORMAT = "best[ext=mp4]/bestvideo*+bestaudio/best"
 _GENERIC_KINDS = {MediaKind.HLS, MediaKind.DASH, MediaKind.FILE}
 
 
@@ -46,6 +51,7 @@ class MediaContext:
     log: logging.Logger
     cancel: threading.Event | None = None
     on_bytes: Callable[[int], None] | None = None
+    cookies: CookieJar | None = None  # chosen by the logical URL, like every other request
 
 
 class _Logger:
@@ -68,8 +74,9 @@ class _Logger:
         self._log.debug("yt-dlp: %s", msg)
 
 
-def _youtubedl_class(rewriter: Rewriter) -> type:
-    """A YoutubeDL whose every request (manifest, each fragment) leaves through the URL rewrites."""
+def _youtubedl_class(rewriter: Rewriter, cookies: CookieJar | None) -> type:
+    """A YoutubeDL whose every request (manifest, each fragment) leaves through the URL rewrites, with
+    the cookies of its logical URL (yt-dlp's own jar would match the rewritten host)."""
     import yt_dlp
 
     class RewritingYoutubeDL(yt_dlp.YoutubeDL):  # type: ignore[misc]
@@ -79,6 +86,10 @@ def _youtubedl_class(rewriter: Rewriter) -> type:
             if isinstance(req, str):
                 req = Request(req)
             logical = req.url
+            if cookies is not None:
+                header = get_cookie_header(cookies, requests.Request("GET", logical).prepare())
+                if header:
+                    req.headers["Cookie"] = header
             req.url = rewriter(logical)
             response = super().urlopen(req)
             if response.url == req.url:
@@ -152,6 +163,7 @@ def _options(media: Media, workdir: Path, ctx: MediaContext, fmt: str) -> dict[s
         "progress_hooks": [hook],
         "ffmpeg_location": os.path.dirname(ctx.settings.tools.ffmpeg) or None,
         "force_generic_extractor": media.kind in _GENERIC_KINDS,
+        "merge_output_format": "mp4",
     }
 
 
@@ -164,7 +176,7 @@ def _fetch(media: Media, workdir: Path, ctx: MediaContext, fmt: str) -> tuple[Pa
     # the media host for its whole length. Per-response slots leaked when yt-dlp kept a response open.
     host = urlsplit(ctx.rewriter(media.url)).hostname or ""
     try:
-        with ctx.limiter.slot(host), _youtubedl_class(ctx.rewriter)(options) as ydl:
+        with ctx.limiter.slot(host), _youtubedl_class(ctx.rewriter, ctx.cookies)(options) as ydl:
             if media.kind == MediaKind.FILE:
                 # A direct file needs no extraction: the generic extractor would GET it once just to
                 # look at its Content-Type, then the downloader again.

@@ -23,6 +23,14 @@ _SLIDESLIVE_LINK = re.compile(
     r"""https?://(?:www\.)?slideslive\.(?:com|de)/(?:embed/presentation/|embed/|presentation/)?(\d{5,})\b"""
 )
 
+# Other players: YouTube (embed, youtu.be, watch?v=) and Vimeo, normalised to one URL each.
+_YOUTUBE = re.compile(r"""(?:youtube(?:-nocookie)?\.com/(?:embed/|watch\?v=|v/)|youtu\.be/)([\w-]{11})(?![\w-])""")
+_VIMEO = re.compile(r"""(?:player\.vimeo\.com/video/|//vimeo\.com/)(\d{5,})""")
+# Media files and streams named in a page, a script or the browser's network log.
+_MEDIA_FILE = re.compile(
+    r"""https?://[^\s"'<>()\\]+?\.(?:m3u8|mpd|mp4|m4a|webm|mp3)(?:\?[^\s"'<>()\\]*)?(?=["'\s<>()\\]|$)"""
+)
+
 _CONFERENCE_NAMES = (
     "ICLR", "ICML", "NeurIPS", "NIPS", "ACL", "EMNLP", "NAACL", "EACL", "AACL", "COLING", "CVPR", "ICCV",
     "ECCV", "AAAI", "IJCAI", "AISTATS", "UAI", "COLT", "CoRL", "KDD", "ICASSP", "Interspeech", "MLSys",
@@ -142,6 +150,24 @@ def presentation_ids(html: str) -> tuple[str, ...]:
     return tuple(seen)
 
 
+def media_urls(html: str, url: str, soup: BeautifulSoup | None = None) -> tuple[str, ...]:
+    """Non-SlidesLive media of a page, best first: YouTube, Vimeo, <video>/<source>, og:video.
+
+    ``html`` may be any text (a rendered DOM, a network log joined by newlines): the patterns are
+    searched in it, and ``soup`` (when given) adds the tags and metas with relative URLs resolved.
+    """
+    found: list[str] = [f"https://www.youtube.com/watch?v={m.group(1)}" for m in _YOUTUBE.finditer(html)]
+    found += [f"https://player.vimeo.com/video/{m.group(1)}" for m in _VIMEO.finditer(html)]
+    if soup is not None:
+        for tag in soup.select("video[src], video source[src], audio[src], audio source[src]"):
+            found.append(urljoin(url, str(tag["src"])))
+        for name in ("og:video", "og:video:url", "og:video:secure_url"):
+            found += [urljoin(url, value) for value in _metas(soup, name)]
+    found += [m.group(0) for m in _MEDIA_FILE.finditer(html)]
+    usable = (u for u in found if u.startswith(("http://", "https://")) and "slideslive" not in urlsplit(u).netloc)
+    return tuple(dict.fromkeys(usable))
+
+
 def parse_page(html: str, url: str) -> PageInfo:
     """Everything a static poster page tells, from the HTML as served (no JavaScript)."""
     soup = BeautifulSoup(html, "html.parser")
@@ -153,4 +179,5 @@ def parse_page(html: str, url: str) -> PageInfo:
         abstract=_abstract(soup),
         paper_url=_paper_url(soup, url),
         presentation_ids=presentation_ids(html),
+        media_urls=media_urls(html, url, soup),
     )
