@@ -47,9 +47,10 @@ class World:
         self._thread: threading.Thread | None = None
 
     # -- lifecycle ---------------------------------------------------------------------------------
-    def start(self) -> World:
+    def start(self, media: bool = True) -> World:
+        """Serve on 127.0.0.1; ``media=False`` skips generating media (resolve-only benchmarks)."""
         self.cache.mkdir(parents=True, exist_ok=True)
-        for talk in self.talks.values():  # generate up front: the first request must not wait for ffmpeg
+        for talk in self.talks.values() if media else ():  # up front: a request must not wait for ffmpeg
             if talk.has_video:
                 self.media_path(talk)
             for n, _ in talk.video_slides:
