@@ -7,14 +7,20 @@ print ratios. Nothing here is a target: the figures are what this machine measur
 
 from __future__ import annotations
 
+import os
 import statistics
+import subprocess
+import sys
 import tempfile
+import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 
 from tests.world import Request, Response, World
 from tests.world.catalog import FixtureTalk
+from tests.world.server import _Handler
 
 CACHE = Path(tempfile.gettempdir()) / "confarchive-bench-cache"
 
@@ -63,3 +69,191 @@ def table(rows: list[tuple[str, str, str, str]]) -> str:
     lines.append("  ".join("-" * w for w in widths))
     lines += ["  ".join(c.ljust(w) for c, w in zip(r, widths, strict=True)) for r in rows]
     return "\n".join(lines)
+
+
+Row = tuple[str, str, str, str]
+
+
+def median_runs(fn: Callable[[], object], runs: int) -> tuple[float, list[float]]:
+    """Median wall time of ``runs`` calls, and every time measured."""
+    times = []
+    for _ in range(runs):
+        start = time.perf_counter()
+        fn()
+        times.append(time.perf_counter() - start)
+    return statistics.median(times), times
+
+
+def runs_note(times: Sequence[float], wanted: int) -> str:
+    """How a figure was obtained: ``median of 3`` or, loudly, ``ONE run only``."""
+    if len(times) >= wanted and len(times) >= 3:
+        return f"median of {len(times)}"
+    return "ONE run only" if len(times) == 1 else f"ONLY {len(times)} runs"
+
+
+# -- many talks sharing one generated media ---------------------------------------------------------------
+class SharedMediaWorld(World):
+    """The fixture world, except that talks of the same length, media kind and bitrate share one generated
+    media folder (HLS or .m4a): generating the media of 200 talks with ffmpeg would dominate a benchmark that
+    is about archiving them. Each talk keeps its own presentation id, pages, slides and URLs; only the
+    bytes behind its media URLs are the same as its twins'."""
+
+    def __init__(self, cache_dir: Path, talks: tuple[FixtureTalk, ...]) -> None:
+        super().__init__(cache_dir, talks)
+        self._shared: dict[str, Path] = {}
+
+    def media_path(self, talk: FixtureTalk) -> Path:
+        found = self._shared.get(talk.pid)
+        if found is None:
+            twin = min(
+                (t for t in self.talks.values() if (t.duration_ms, t.media, t.audio_bitrate) == _shape(talk)),
+                key=lambda t: t.pid,
+            )
+            found = self._shared[talk.pid] = super().media_path(twin)
+        return found
+
+
+def _shape(talk: FixtureTalk) -> tuple[int, str, str]:
+    return talk.duration_ms, talk.media, talk.audio_bitrate
+
+
+def conference(n: int, slides: int, seconds: float, first_pid: int = 99500000) -> tuple[FixtureTalk, ...]:
+    """``n`` SlidesLive talks (embed URLs, HLS audio) of the same shape, distinct ids and slides."""
+    return tuple(generated_talk(str(first_pid + i), slides, seconds, name=f"talk-{i}") for i in range(n))
+
+
+def start_shared_world(talks: tuple[FixtureTalk, ...]) -> SharedMediaWorld:
+    world = SharedMediaWorld(CACHE, talks)
+    world.start()
+    return world
+
+
+# -- the confarchive CLI as a measured subprocess ---------------------------------------------------------
+@dataclass(frozen=True)
+class CliRun:
+    """One ``confarchive`` process: wall time, exit code, CPU (its whole process tree) and memory."""
+
+    returncode: int
+    wall_s: float
+    cpu_s: float  # user + sys of the process and every child it waited for (ffmpeg, ffprobe)
+    peak_rss_mb: float  # the confarchive process itself (VmHWM)
+    peak_tree_rss_mb: float  # the most the process tree held at once (sum of VmRSS, polled)
+    stderr_tail: str
+
+    def cpu_utilisation(self, cores: int | None = None) -> float:
+        return self.cpu_s / self.wall_s / (cores or os.cpu_count() or 1)
+
+
+def run_cli(args: Sequence[str], config: Path, poll_s: float = 0.05) -> CliRun:
+    """Run ``python -m confarchive <args> --config <config>``; the RSS of the tree is polled from /proc."""
+    cmd = [sys.executable, "-m", "confarchive", *args, "--config", str(config)]
+    with tempfile.TemporaryFile() as stderr:
+        start = time.perf_counter()
+        proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=stderr)
+        hwm = tree = 0
+        while True:
+            hwm = max(hwm, _status_kb(proc.pid, "VmHWM"))
+            tree = max(tree, sum(_status_kb(pid, "VmRSS") for pid in _tree(proc.pid)))
+            pid, status, usage = os.wait4(proc.pid, os.WNOHANG)
+            if pid:
+                break
+            time.sleep(poll_s)
+        wall = time.perf_counter() - start
+        proc.returncode = os.waitstatus_to_exitcode(status)  # Popen must not wait for it again
+        stderr.seek(0)
+        tail = stderr.read().decode("utf-8", "replace")[-2000:]
+    return CliRun(proc.returncode, wall, usage.ru_utime + usage.ru_stime, hwm / 1024, tree / 1024, tail)
+
+
+def _status_kb(pid: int, field: str) -> int:
+    try:
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            if line.startswith(field + ":"):
+                return int(line.split()[1])
+    except (OSError, ValueError):
+        pass
+    return 0
+
+
+def _tree(root: int) -> list[int]:
+    """``root`` and its descendants (through /proc/<pid>/task/*/children)."""
+    out, todo = [], [root]
+    while todo:
+        pid = todo.pop()
+        out.append(pid)
+        try:
+            for task in Path(f"/proc/{pid}/task").iterdir():
+                todo += [int(c) for c in (task / "children").read_text().split()]
+        except OSError:
+            continue
+    return out
+
+
+# -- a shared bandwidth limit ------------------------------------------------------------------------------
+class TokenBucket:
+    """A link of ``rate`` bytes/s shared by every connection: each chunk waits for its tokens (first come,
+    first served), with a burst of ``burst`` bytes. ``sent`` counts every byte that went through."""
+
+    def __init__(self, rate: float, burst: int = 64 * 1024) -> None:
+        self.rate = rate
+        self.burst = burst
+        self.sent = 0
+        self._tokens = float(burst)
+        self._last = time.monotonic()
+        self._lock = threading.Lock()
+
+    def take(self, n: int) -> None:
+        with self._lock:
+            now = time.monotonic()
+            self._tokens = min(self.burst, self._tokens + (now - self._last) * self.rate) - n
+            self._last = now
+            self.sent += n
+            wait = -self._tokens / self.rate if self._tokens < 0 else 0.0
+        if wait > 0:
+            time.sleep(wait)
+
+
+class _ThrottledWriter:
+    """The handler's ``wfile``, writing through the bucket in small chunks (headers and bodies alike)."""
+
+    CHUNK = 16 * 1024
+
+    def __init__(self, raw: object, bucket: TokenBucket) -> None:
+        self._raw = raw
+        self._bucket = bucket
+
+    def write(self, data: bytes) -> int:
+        view = memoryview(data)
+        for offset in range(0, len(view), self.CHUNK):
+            chunk = view[offset : offset + self.CHUNK]
+            self._bucket.take(len(chunk))
+            self._raw.write(chunk)  # type: ignore[attr-defined]
+        return len(data)
+
+    def __getattr__(self, name: str) -> object:
+        return getattr(self._raw, name)
+
+
+def limit_bandwidth(world: World, rate: float) -> TokenBucket:
+    """From now on every byte the world sends goes through one ``TokenBucket`` of ``rate`` bytes/s.
+
+    A wrapper rather than a hook: hooks choose answers, but the rate must hold while the body is written.
+    The running server builds a handler per connection from ``RequestHandlerClass``, so swapping that
+    class is enough (tests/world stays untouched)."""
+    bucket = TokenBucket(rate)
+
+    class Throttled(_Handler):
+        def setup(self) -> None:
+            super().setup()
+            self.wfile = _ThrottledWriter(self.wfile, bucket)  # type: ignore[assignment]
+
+    world._server.RequestHandlerClass = Throttled  # type: ignore[union-attr]
+    return bucket
+
+
+def total_requests(world: World) -> int:
+    return sum(world.state.requests.values())
+
+
+def total_bytes(world: World) -> int:
+    return sum(world.state.bytes.values())

@@ -82,6 +82,11 @@ def build_parser() -> argparse.ArgumentParser:
     _output(archive)
     _jobs(archive)
     archive.add_argument("--no-paper", action="store_true", help="do not download the paper PDF linked by the page")
+    archive.add_argument(
+        "--layout", choices=("slides", "side-by-side", "pip"),
+        help="slides: the slides full frame with the audio (default, small files); side-by-side: slides and "
+        "the speaker video; pip: the speaker in a corner of the slides (needs a speaker video)",
+    )  # fmt: skip
     _selection(archive)
     archive.add_argument(
         "--dry-run", action="store_true", help="list what would be archived (URL, title); download nothing"

@@ -41,7 +41,10 @@ def _settings(args: argparse.Namespace) -> Settings:
         raise UsageError("--jobs must be at least 1")
     output = getattr(args, "output", None)
     paper = False if getattr(args, "no_paper", False) else None
-    return load_settings(args.config, archive_dir=Path(output) if output else None, jobs=jobs, paper=paper)
+    layout = getattr(args, "layout", None)
+    return load_settings(
+        args.config, archive_dir=Path(output) if output else None, jobs=jobs, paper=paper, layout=layout
+    )
 
 
 def _cookies(path: str | None) -> MozillaCookieJar | None:

@@ -1,4 +1,4 @@
-"""``index.json`` (version 1, contract.md) and the minimal offline ``index.html`` at the archive root.
+"""``index.json`` (version 1, contract.md) and the offline player ``index.html`` at the archive root.
 
 Both are derived from the manifest alone, so they can be rebuilt at any time, hold no timestamps,
 and are rewritten only when their bytes change. Every text that came from the web is escaped.
@@ -6,14 +6,13 @@ and are rewritten only when their bytes change. Every text that came from the we
 
 from __future__ import annotations
 
-import html
 import json
 from collections.abc import Iterable, Mapping
-from urllib.parse import quote
 
 from .archive import Layout, write_if_changed
 from .model import Merged, PageInfo, SlideFile, Status, Talk
 from .store import Row
+from .webpage import render_player
 
 INDEX_VERSION = 1
 
@@ -97,32 +96,30 @@ def dumps(data: object) -> bytes:
     return (json.dumps(data, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
 
 
-def render_html(index: Mapping[str, object]) -> str:
-    """A plain list of talks linking their MP4s; opens from disk, no scripts."""
-    items = []
+def _subtitle_texts(layout: Layout, index: Mapping[str, object], budget: int = 2 * 1024 * 1024) -> dict[str, str]:
+    """Subtitle files to inline in index.html (browsers refuse <track src> from file://), within a
+    budget so that a large archive keeps a light page; the rest load when the archive is served."""
+    texts: dict[str, str] = {}
     for talk in index["talks"]:  # type: ignore[union-attr]
-        title = html.escape(str(talk["title"]))
-        link = f'<a href="{html.escape(quote(talk["video"]))}">{title}</a>' if talk["video"] else title
-        details = [", ".join(talk["authors"]), talk["conference"] or ""]
-        meta = " · ".join(html.escape(str(d)) for d in details if d)
-        status = "" if talk["status"] == "done" else f" <em>({html.escape(str(talk['status']))}"
-        if talk["error"]:
-            status += f": {html.escape(str(talk['error']))}"
-        status += ")</em>" if status else ""
-        items.append(f"  <li>{link}{' — ' + meta if meta else ''}{status}</li>")
-    body = "\n".join(items)
-    return (
-        '<!doctype html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n<title>Conference archive</title>\n'
-        "</head>\n<body>\n<h1>Conference archive</h1>\n<ul>\n"
-        f"{body}\n</ul>\n</body>\n</html>\n"
-    )
+        for sub in talk.get("subtitles") or ():
+            path = layout.root / str(sub["path"])
+            try:
+                size = path.stat().st_size
+                if size > budget:
+                    return texts
+                texts[str(sub["path"])] = path.read_text(encoding="utf-8", errors="replace")
+                budget -= size
+            except OSError:
+                continue
+    return texts
 
 
 def write_index(layout: Layout, rows: Iterable[Row]) -> bool:
     """Rewrite ``index.json`` and ``index.html`` if (and only if) their content changed."""
     index = build_index(rows)
     changed = write_if_changed(layout, layout.root / "index.json", dumps(index))
-    changed |= write_if_changed(layout, layout.root / "index.html", render_html(index).encode("utf-8"))
+    page = render_player(index, subtitles=_subtitle_texts(layout, index))
+    changed |= write_if_changed(layout, layout.root / "index.html", page.encode("utf-8"))
     return changed
 
 

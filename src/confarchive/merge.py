@@ -1,11 +1,15 @@
 """Where ffmpeg runs: slides + audio -> one MP4 with a chapter per slide, validated, then moved in place.
 
-The recipe (measured in docs/engineering-notes.md): a concat list with integer-millisecond durations
-and ``option framerate 1000`` (else changes snap to a 40 ms grid), the last file repeated, scale+pad
-to one even canvas, libx264 ``-tune stillimage -bf 0`` with variable frame rate, audio copied,
-``+faststart``; never ``-shortest``. Chapters and tags come from an FFMETADATA input in the same
-pass. ffmpeg exits 0 even when it silently drops a slide of another codec, so slides are first
-normalised to one codec and the output must have exactly N+1 video frames.
+The recipe (measured in docs/engineering-notes.md): the slides track of ``slidetrack`` (a concat list
+with integer-millisecond durations), scale+pad to one even canvas, libx264 ``-tune stillimage -bf 0``
+with variable frame rate, audio copied, ``+faststart``; never ``-shortest``. Chapters and tags come
+from an FFMETADATA input, subtitles (WebVTT) become ``mov_text`` tracks, all in the same pass.
+ffmpeg exits 0 even when it silently drops a slide of another codec, so the track has one codec and
+the output must have exactly one frame per track entry plus the closing one.
+
+Layouts: ``slides`` (the slides full frame), ``side-by-side`` (slides left, the speaker video
+right, same height) and ``pip`` (the speaker video in the bottom-right corner of the slides); the
+last two need a media file with video.
 """
 
 from __future__ import annotations
@@ -13,20 +17,23 @@ from __future__ import annotations
 import os
 import re
 import subprocess
-from collections import Counter
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import ffmpeg
-from PIL import Image
 
 from .errors import ConfarchiveError
 from .model import MediaFile, Merged, PlannedSlide, SlideFile
 from .probe import probe
+from .slidetrack import concat_document, concat_list, entries, normalise
+
+__all__ = ["LAYOUTS", "MergeJob", "TalkTags", "concat_list", "ffmetadata", "merge"]
 
 COPYABLE_AUDIO = {"aac", "mp3", "opus", "alac", "ac3", "eac3"}
-_EXT = {"PNG": ".png", "JPEG": ".jpg"}
+LAYOUTS = ("slides", "side-by-side", "pip")
+_ISO639_2 = {"en": "eng", "de": "deu", "fr": "fra", "es": "spa", "it": "ita", "pt": "por", "zh": "zho", "ja": "jpn",
+             "ko": "kor", "ru": "rus", "nl": "nld", "pl": "pol", "cs": "ces", "ar": "ara", "he": "heb"}  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -37,6 +44,22 @@ class TalkTags:
     artist: str | None = None
     album: str | None = None
     comment: str | None = None
+    date: str | None = None
+
+
+@dataclass(frozen=True)
+class MergeJob:
+    """Everything one merge needs, verified on disk."""
+
+    plan: tuple[PlannedSlide, ...]
+    slides: Mapping[int, SlideFile]
+    media: MediaFile
+    tags: TalkTags
+    final: Path
+    workdir: Path
+    clips: Mapping[int, Sequence[str]] = field(default_factory=dict)  # video slide -> its frames
+    subtitles: tuple[tuple[str, Path], ...] = ()  # (language, WebVTT file)
+    layout: str = "slides"
 
 
 def ffmpeg_major_version(ffmpeg_path: str) -> int:
@@ -53,7 +76,7 @@ def _escape_meta(value: str) -> str:
 def ffmetadata(plan: Sequence[PlannedSlide], tags: TalkTags, titles: dict[int, str] | None = None) -> str:
     """An FFMETADATA1 document: global tags and one chapter per planned slide."""
     lines = [";FFMETADATA1"]
-    for key in ("title", "artist", "album", "comment"):
+    for key in ("title", "artist", "album", "comment", "date"):
         value = getattr(tags, key)
         if value:
             lines.append(f"{key}={_escape_meta(value)}")
@@ -62,58 +85,6 @@ def ffmetadata(plan: Sequence[PlannedSlide], tags: TalkTags, titles: dict[int, s
         lines += ["[CHAPTER]", "TIMEBASE=1/1000", f"START={slide.start_ms}", f"END={slide.end_ms}"]
         lines.append(f"title={_escape_meta(title)}")
     return "\n".join(lines) + "\n"
-
-
-def _quote(path: str) -> str:
-    return "'" + path.replace("'", "'\\''") + "'"
-
-
-def concat_list(plan: Sequence[PlannedSlide], files: dict[int, str]) -> str:
-    """The ffconcat document; durations are exact milliseconds, the last file repeats."""
-    lines = ["ffconcat version 1.0"]
-    for slide in plan:
-        lines += [f"file {_quote(files[slide.index])}", "option framerate 1000"]
-        lines.append(f"duration {slide.duration_ms // 1000}.{slide.duration_ms % 1000:03d}")
-    lines += [f"file {_quote(files[plan[-1].index])}", "option framerate 1000"]
-    return "\n".join(lines) + "\n"
-
-
-def normalise(shown: Mapping[int, SlideFile], workdir: Path) -> tuple[dict[int, str], tuple[int, int]]:
-    """One codec for all slides (converting the odd ones into ``workdir``) and one even canvas size.
-
-    ``shown`` maps each planned slide to the image on screen; a held video slide shares its
-    neighbour's file. The most common codec and the most common size win, so a talk converts as
-    few images as possible.
-    """
-    unique = {f.path: f for f in shown.values()}
-    codec_counts = Counter(f.codec for f in unique.values() if f.codec in _EXT)
-    target = codec_counts.most_common(1)[0][0] if codec_counts else "PNG"
-    converted: dict[str, str] = {}
-    for image in unique.values():
-        if image.codec == target and not (target == "JPEG" and _odd_jpeg(image.path)):
-            converted[image.path] = image.path
-            continue
-        workdir.mkdir(parents=True, exist_ok=True)
-        dest = workdir / f"{image.index:04d}{_EXT[target]}"
-        with Image.open(image.path) as im:
-            ready = im.convert("RGB") if target == "JPEG" or im.mode not in ("RGB", "RGBA", "L") else im
-            tmp = dest.with_suffix(".tmp")
-            ready.save(tmp, format=target, **({"quality": 95} if target == "JPEG" else {}))
-        os.replace(tmp, dest)
-        converted[image.path] = str(dest)
-    width, height = Counter((f.width, f.height) for f in unique.values()).most_common(1)[0][0]
-    return {index: converted[f.path] for index, f in shown.items()}, (width + width % 2, height + height % 2)
-
-
-def _odd_jpeg(path: str) -> bool:
-    """Greyscale or CMYK JPEGs among RGB ones: ffmpeg's decoder output would change format mid-stream."""
-    with Image.open(path) as im:
-        return im.mode != "RGB"
-
-
-def _input_index(args: Sequence[str], path: str) -> int:
-    inputs = [args[i + 1] for i, a in enumerate(args) if a == "-i"]
-    return inputs.index(path)
 
 
 def _run(stream: ffmpeg.nodes.OutputStream, ffmpeg_path: str) -> None:
@@ -126,68 +97,107 @@ def _run(stream: ffmpeg.nodes.OutputStream, ffmpeg_path: str) -> None:
         raise ConfarchiveError(f"ffmpeg failed: {' / '.join(tail) or 'no message'}") from exc
 
 
-def merge(
-    plan: Sequence[PlannedSlide],
-    slides: Mapping[int, SlideFile],
-    media: MediaFile,
-    tags: TalkTags,
-    final: Path,
-    workdir: Path,
-    ffmpeg_path: str,
-    ffprobe_path: str,
-) -> Merged:
-    """Write ``final`` (via a temporary name in ``workdir``) and return what was validated."""
-    workdir.mkdir(parents=True, exist_ok=True)
-    tmp = workdir / "video.tmp.mp4"
-    meta_path = workdir / "chapters.ffmeta"
-    meta_path.write_text(ffmetadata(plan, tags), encoding="utf-8")
-    audio_in = ffmpeg.input(media.path)
+def _slides_video(job: MergeJob) -> tuple[ffmpeg.nodes.FilterableStream, tuple[int, int], int]:
+    """The slides track as a filtered video stream, its canvas and its number of entries."""
+    frames = [f for index in (p.index for p in job.plan) for f in job.clips.get(index, ())]
+    converted, (width, height) = normalise(
+        {p.index: job.slides[p.index] for p in job.plan}, job.workdir / "norm", frames
+    )
+    files = {p.index: converted[job.slides[p.index].path] for p in job.plan}
+    clips = {i: [converted[f] for f in fs] for i, fs in job.clips.items() if i in files}
+    track = entries(job.plan, files, clips)
+    list_path = job.workdir / "slides.ffconcat"
+    list_path.write_text(concat_document(track), encoding="utf-8")
+    video = (
+        ffmpeg.input(str(list_path), f="concat", safe=0)["v:0"]
+        .filter("scale", width, height, force_original_aspect_ratio="decrease")
+        .filter("pad", width, height, "(ow-iw)/2", "(oh-ih)/2")
+        .filter("setsar", 1)
+        .filter("format", "yuv420p")
+    )
+    return video, (width, height), len(track)
+
+
+def _with_speaker(
+    slides: ffmpeg.nodes.FilterableStream, canvas: tuple[int, int], speaker: ffmpeg.nodes.FilterableStream, layout: str
+) -> ffmpeg.nodes.FilterableStream:
+    width, height = canvas
+    if layout == "side-by-side":
+        right = speaker.filter("scale", -2, height).filter("setsar", 1).filter("format", "yuv420p")
+        return ffmpeg.filter([slides, right], "hstack", inputs=2)
+    # overlay emits a frame per frame of its main input: the (variable-rate, sparse) slides would freeze
+    # the speaker, so the speaker drives the clock as a hidden full-size background.
+    parts = speaker.filter("setsar", 1).split()
+    background = parts[0].filter("scale", width, height).filter("format", "yuv420p")
+    corner = parts[1].filter("scale", (width // 4) // 2 * 2, -2).filter("format", "yuv420p")
+    base = ffmpeg.overlay(background, slides, eof_action="repeat")
+    return ffmpeg.overlay(base, corner, x="W-w-16", y="H-h-16", eof_action="repeat")
+
+
+def merge(job: MergeJob, ffmpeg_path: str, ffprobe_path: str) -> Merged:
+    """Write ``job.final`` (via a temporary name in the work folder) and return what was validated."""
+    if job.layout not in LAYOUTS:
+        raise ConfarchiveError(f"unknown layout {job.layout!r} (expected one of {', '.join(LAYOUTS)})")
+    job.workdir.mkdir(parents=True, exist_ok=True)
+    tmp = job.workdir / "video.tmp.mp4"
+    meta_path = job.workdir / "chapters.ffmeta"
+    meta_path.write_text(ffmetadata(job.plan, job.tags), encoding="utf-8")
+    media_in = ffmpeg.input(job.media.path)
     meta_in = ffmpeg.input(str(meta_path), f="ffmetadata")
-    acodec = "copy" if media.audio_codec in COPYABLE_AUDIO else "aac"
-    if plan:
-        files, (width, height) = normalise({p.index: slides[p.index] for p in plan}, workdir / "norm")
-        list_path = workdir / "slides.ffconcat"
-        list_path.write_text(concat_list(plan, files), encoding="utf-8")
-        video = (
-            ffmpeg.input(str(list_path), f="concat", safe=0)["v:0"]
-            .filter("scale", width, height, force_original_aspect_ratio="decrease")
-            .filter("pad", width, height, "(ow-iw)/2", "(oh-ih)/2")
-            .filter("setsar", 1)
-            .filter("format", "yuv420p")
-        )
+    acodec = "copy" if job.media.audio_codec in COPYABLE_AUDIO else "aac"
+    expected_frames = None
+    if job.plan:
+        video, canvas, expected_frames = _slides_video(job)
+        if job.layout != "slides":
+            video = _with_speaker(video, canvas, media_in["v:0"], job.layout)
+            expected_frames = None  # the speaker video sets the frame rate
         vfr = {"fps_mode": "vfr"} if ffmpeg_major_version(ffmpeg_path) >= 5 else {"vsync": "vfr"}
-        streams = [video, audio_in["a:0"], meta_in["d?"]]
-        opts: dict[str, object] = {
-            "vcodec": "libx264",
-            "preset": "veryfast",
-            "tune": "stillimage",
-            "bf": 0,
-            **vfr,
-        }
+        tune = {"tune": "stillimage"} if job.layout == "slides" else {}
+        streams = [video, media_in["a:0"], meta_in["d?"]]
+        opts: dict[str, object] = {"vcodec": "libx264", "preset": "veryfast", "bf": 0, **tune, **vfr}
     else:  # no slides: the media alone, remuxed
-        streams = [audio_in["a:0"], audio_in["v?"], meta_in["d?"]]
+        streams = [media_in["a:0"], media_in["v?"], meta_in["d?"]]
         opts = {"vcodec": "copy"}
+    for n, (language, path) in enumerate(job.subtitles):
+        streams.append(ffmpeg.input(str(path))["s:0"])
+        opts[f"metadata:s:s:{n}"] = f"language={_ISO639_2.get(language.lower(), language.lower()[:3])}"
+    if job.subtitles:
+        opts["scodec"] = "mov_text"
     opts |= {"acodec": acodec, "movflags": "+faststart", "f": "mp4"}
     # ffmpeg-python numbers inputs in the order the output reaches them; ask it rather than assume.
     meta_index = _input_index(ffmpeg.output(*streams, str(tmp), **opts).get_args(), str(meta_path))
-    out = ffmpeg.output(*streams, str(tmp), **opts, map_metadata=meta_index, map_chapters=meta_index)
-    _run(out, ffmpeg_path)
-    merged = validate(tmp, plan, media, ffprobe_path)
-    final.parent.mkdir(parents=True, exist_ok=True)
-    os.replace(tmp, final)
-    return Merged(str(final), merged.duration_ms, merged.frames, final.stat().st_size, tuple(plan))
+    _run(ffmpeg.output(*streams, str(tmp), **opts, map_metadata=meta_index, map_chapters=meta_index), ffmpeg_path)
+    # the speaker video may outlast the audio by a frame or a segment's rounding: allow half a second
+    tolerance = 100 if job.layout == "slides" or not job.plan else 500
+    merged = validate(tmp, job.plan, job.media, ffprobe_path, expected_frames, tolerance)
+    job.final.parent.mkdir(parents=True, exist_ok=True)
+    os.replace(tmp, job.final)
+    return Merged(str(job.final), merged.duration_ms, merged.frames, job.final.stat().st_size, job.plan)
 
 
-def validate(path: Path, plan: Sequence[PlannedSlide], media: MediaFile, ffprobe_path: str) -> Merged:
-    """ffprobe must agree: N+1 video frames, the audio's duration (0.1 s), one chapter per slide."""
-    result = probe(ffprobe_path, path, count_video_packets=bool(plan))
+def _input_index(args: Sequence[str], path: str) -> int:
+    inputs = [args[i + 1] for i, a in enumerate(args) if a == "-i"]
+    return inputs.index(path)
+
+
+def validate(
+    path: Path,
+    plan: Sequence[PlannedSlide],
+    media: MediaFile,
+    ffprobe_path: str,
+    frames: int | None = None,
+    tolerance_ms: int = 100,
+) -> Merged:
+    """ffprobe must agree: the audio's duration (0.1 s), one chapter per slide and, for the slides
+    layout, exactly one video frame per track entry plus the closing one."""
+    result = probe(ffprobe_path, path, count_video_packets=frames is not None)
     if result.audio_codec is None:
         raise ConfarchiveError(f"merged video {path.name} lost its audio")
-    if abs(result.duration_ms - media.duration_ms) > 100:
+    if abs(result.duration_ms - media.duration_ms) > tolerance_ms:
         raise ConfarchiveError(f"merged video lasts {result.duration_ms} ms but the audio {media.duration_ms} ms")
-    if plan and result.video_packets != len(plan) + 1:
+    if frames is not None and result.video_packets != frames + 1:
         raise ConfarchiveError(
-            f"merged video has {result.video_packets} frames, expected {len(plan) + 1}: ffmpeg dropped slides"
+            f"merged video has {result.video_packets} frames, expected {frames + 1}: ffmpeg dropped slides"
         )
     if len(result.chapters) != len(plan):
         raise ConfarchiveError(f"merged video has {len(result.chapters)} chapters, expected {len(plan)}")

@@ -83,6 +83,7 @@ class Talk:
     other_embeds: tuple[str, ...] = ()
     page_url: str | None = None
     subtitles: tuple[Subtitle, ...] = ()
+    date: str | None = None
 
 
 @dataclass(frozen=True)
@@ -97,6 +98,7 @@ class PageInfo:
     paper_url: str | None = None
     presentation_ids: tuple[str, ...] = ()
     media_urls: tuple[str, ...] = ()
+    date: str | None = None
 
 
 @dataclass(frozen=True)

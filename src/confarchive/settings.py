@@ -73,6 +73,7 @@ class Settings:
     jobs: int = 2
     slide_jobs: int = 8
     paper: bool = True
+    layout: str = "slides"  # slides | side-by-side | pip
     rewrites: tuple[Rewrite, ...] = ()
     slideslive: SlidesLiveSettings = field(default_factory=SlidesLiveSettings)
     network: NetworkSettings = field(default_factory=NetworkSettings)

@@ -24,7 +24,7 @@ from .fetch.documents import fetch_document, is_pdf, is_webvtt
 from .fetch.files import fetch_slide
 from .fetch.media import AUDIO_FORMAT, VIDEO_AND_AUDIO_FORMAT, MediaContext, download_media
 from .index import dumps, talk_entry
-from .merge import TalkTags, merge
+from .merge import MergeJob, TalkTags, merge
 from .model import MediaFile, SlideFile, Status, Talk, TalkResult
 from .naming import safe_name
 from .net import Http
@@ -65,6 +65,7 @@ class Fetched:
     media: MediaFile
     paper: str | None
     subtitles: list[dict[str, str]]
+    clips: dict[int, tuple[str, ...]]
 
 
 def fetch_slides(talk: Talk, slides_dir: Path, ctx: WorkContext) -> dict[int, SlideFile]:
@@ -80,20 +81,23 @@ def fetch_slides(talk: Talk, slides_dir: Path, ctx: WorkContext) -> dict[int, Sl
     return {f.index: f for f in files}
 
 
-def video_slide_frames(talk: Talk, slides_dir: Path, work: Path, ctx: WorkContext) -> dict[int, SlideFile]:
-    """The first frame of each video slide's clip; a clip that cannot be had is left out (held)."""
-    frames = {}
+def video_slide_frames(
+    talk: Talk, slides_dir: Path, work: Path, ctx: WorkContext
+) -> tuple[dict[int, SlideFile], dict[int, tuple[str, ...]]]:
+    """Each video slide's first frame and all its frames; a clip that cannot be had is left out (held)."""
+    firsts: dict[int, SlideFile] = {}
+    clips: dict[int, tuple[str, ...]] = {}
     for slide in talk.slides:
         if slide.kind != "video" or slide.video_url is None:
             continue
         try:
-            frames[slide.index] = clip_first_frame(
+            firsts[slide.index], clips[slide.index] = clip_first_frame(
                 slide.video_url, talk.media.referer, slide.index, slides_dir / f"{slide.index:04d}",
                 work / "clips" / f"{slide.index:04d}", ctx.media,
             )  # fmt: skip
         except ConfarchiveError as exc:
             ctx.log.warning("%s: video slide %d shows the previous slide: %s", talk.title, slide.index, exc.one_line())
-    return frames
+    return firsts, clips
 
 
 def shown_images(talk: Talk, fetched: dict[int, SlideFile]) -> dict[int, SlideFile]:
@@ -138,14 +142,15 @@ def fetch_talk(talk: Talk, folder: str, ctx: WorkContext, on_stage: StageCallbac
     talk_dir = ctx.layout.talk_dir(folder)
     work = ctx.layout.work(talk.key)
     fetched = fetch_slides(talk, talk_dir / "slides", ctx)
-    fetched |= video_slide_frames(talk, talk_dir / "slides", work, ctx)
+    firsts, clips = video_slide_frames(talk, talk_dir / "slides", work, ctx)
+    fetched |= firsts
     on_stage(talk.key, "slides")
-    # With slides the audio is enough; without, the talk's video itself becomes the MP4.
-    fmt = AUDIO_FORMAT if fetched else VIDEO_AND_AUDIO_FORMAT
+    # With slides the audio is enough (unless a layout shows the speaker); without, the video is the MP4.
+    fmt = AUDIO_FORMAT if fetched and ctx.settings.layout == "slides" else VIDEO_AND_AUDIO_FORMAT
     media = download_media(talk.media, work / "media", ctx.media, fmt=fmt)
     on_stage(talk.key, "media")
     paper, subtitles = fetch_extras(talk, talk_dir, folder, ctx)
-    return Fetched(talk, folder, shown_images(talk, fetched), media, paper, subtitles)
+    return Fetched(talk, folder, shown_images(talk, fetched), media, paper, subtitles, clips)
 
 
 def merge_talk(job: Fetched, ctx: WorkContext, on_stage: StageCallback) -> TalkResult:
@@ -154,10 +159,13 @@ def merge_talk(job: Fetched, ctx: WorkContext, on_stage: StageCallback) -> TalkR
     talk_dir = layout.talk_dir(job.folder)
     work = layout.work(talk.key)
     plan = plan_slides([(s.index, s.start_ms) for s in talk.slides if s.index in job.shown], job.media.duration_ms)
-    tags = TalkTags(talk.title, ", ".join(talk.authors) or None, talk.conference, talk.source_url)
-    final = talk_dir / f"{job.folder}.mp4"
-    tools = ctx.settings.tools
-    merged = merge(plan, job.shown, job.media, tags, final, work / "merge", tools.ffmpeg, tools.ffprobe)
+    tags = TalkTags(talk.title, ", ".join(talk.authors) or None, talk.conference, talk.source_url, talk.date)
+    subtitles = tuple((sub["language"], layout.root / sub["path"]) for sub in job.subtitles)
+    merge_job = MergeJob(
+        plan, job.shown, job.media, tags, talk_dir / f"{job.folder}.mp4", work / "merge", job.clips, subtitles,
+        ctx.settings.layout,
+    )  # fmt: skip
+    merged = merge(merge_job, ctx.settings.tools.ffmpeg, ctx.settings.tools.ffprobe)
     on_stage(talk.key, "merged")
     entry = talk_entry(talk, layout, merged, job.shown, job.paper, job.subtitles)
     write_if_changed(layout, talk_dir / "talk.json", dumps(entry))

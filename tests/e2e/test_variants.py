@@ -13,22 +13,21 @@ from tests.conftest import SampleArchive, run_cli
 from tests.world import World
 from tests.world.catalog import ALLOWED_HOST, PAPER_HOST, FixtureTalk
 
-from .video import assert_in_sync
+from .video import assert_in_sync, decode_frames, difference, fitted
 
 pytestmark = pytest.mark.e2e
 
 
-def _check_video(sample: SampleArchive, world: World, talk: FixtureTalk) -> dict:
+def _check_video(sample: SampleArchive, world: World, talk: FixtureTalk, clips: dict[int, int] | None = None) -> dict:
     entry = sample.entry(talk)
     assert entry["status"] == "done", entry["error"]
     count = len(talk.slide_times_ms)
     starts = [0, *talk.sorted_times[1:]]
-    info = assert_in_sync(
-        sample.root / entry["video"], {n: world.shown_bytes(talk, n) for n in range(1, count + 1)}, starts
-    )
+    shown = {n: world.shown_bytes(talk, n) for n in range(1, count + 1)}
+    info = assert_in_sync(sample.root / entry["video"], shown, starts, clips)
     assert [c["tags"]["title"] for c in info["chapters"]] == [f"Slide {n}" for n in range(1, count + 1)]
     assert [s["start_s"] for s in entry["slides"]] == [s / 1000 for s in starts]
-    return entry
+    return entry | {"_frames": info["frames"]}
 
 
 def test_legacy_player_answer(sample_archive: SampleArchive, world: World) -> None:
@@ -74,16 +73,23 @@ def test_mixed_formats_and_sizes_give_every_frame(sample_archive: SampleArchive,
         assert (sample_archive.root / slide["image"]).read_bytes() == world.slide_bytes(talk, slide["index"])
 
 
-def test_video_slides_show_the_clip_or_hold_the_previous_slide(sample_archive: SampleArchive, world: World) -> None:
+def test_video_slides_play_their_clip_or_hold_the_previous_slide(sample_archive: SampleArchive, world: World) -> None:
     talk = world.talks["video-slides"]
-    entry = _check_video(sample_archive, world, talk)  # slide 3: the clip's first frame; slide 5: slide 4
+    span_s = (talk.sorted_times[3] - talk.sorted_times[2]) / 1000
+    played = round(span_s * 10)  # the 3 s clip plays at 10 frames a second inside its 3 s span
+    entry = _check_video(sample_archive, world, talk, clips={3: played})  # slide 5 (no clip): slide 4 held
     assert len(entry["slides"]) == 5
     assert [s["type"] for s in entry["slides"]] == ["image", "image", "video", "image", "video"]
     assert entry["slides"][4]["image"] == entry["slides"][3]["image"]  # held
-    clip = talk.clip_id(3)
+    # the clip really plays: 1.5 s into slide 3, the clip's own frame at 1.5 s is on screen
+    start = talk.sorted_times[2] / 1000
+    clip = decode_frames(world.clip_path(talk, 3).parent / "video" / "index.m3u8")
+    assert difference(entry["_frames"].at(start + 1.55), fitted(clip.at(clip.times[0] + 1.55), (640, 360))) < 12
+    assert difference(entry["_frames"].at(start + 1.55), entry["_frames"].at(start + 0.05)) > 20
+    clip_id = talk.clip_id(3)
     segments = sorted((world.clip_path(talk, 3).parent / "video").glob("*.ts"))
     assert segments and all(
-        sample_archive.requests[f"/yoda-1.fixture.invalid/{clip}/video/{s.name}"] == 1 for s in segments
+        sample_archive.requests[f"/yoda-1.fixture.invalid/{clip_id}/video/{s.name}"] == 1 for s in segments
     )
     assert sample_archive.requests[f"/yoda-1.fixture.invalid/{talk.clip_id(5)}/master.m3u8"] == 0  # no server known
     service = [r for r in sample_archive.log if r.path == f"/player/{talk.pid}/slides_video_service_data"]

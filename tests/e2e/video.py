@@ -78,10 +78,13 @@ def probe(path: Path) -> dict:
     return json.loads(out)
 
 
-def assert_in_sync(video: Path, shown: dict[int, bytes], starts_ms: list[int]) -> dict:
+def assert_in_sync(
+    video: Path, shown: dict[int, bytes], starts_ms: list[int], clips: dict[int, int] | None = None
+) -> dict:
     """Slide n must be on screen 0.2 s after its start and still 120 ms before the next change
     (pixel comparison against every slide: closest to the right one, and close); one frame per slide
-    plus the closing frame; chapters at the slide starts (ms). Returns the ffprobe data."""
+    plus the closing frame; chapters at the slide starts (ms). ``clips`` maps a video slide to the
+    number of clip frames it plays: only its first frame is checked here. Returns the ffprobe data."""
     info = probe(video)
     stream = next(s for s in info["streams"] if s["codec_type"] == "video")
     canvas = (stream["width"], stream["height"])
@@ -90,12 +93,13 @@ def assert_in_sync(video: Path, shown: dict[int, bytes], starts_ms: list[int]) -
     duration_ms = float(info["format"]["duration"]) * 1000
     ends = [*starts_ms[1:], duration_ms]
     for n, (start, end) in enumerate(zip(starts_ms, ends, strict=True), 1):
-        for t in (start / 1000 + 0.2, end / 1000 - 0.12):
+        for t in (start / 1000 + 0.05,) if n in (clips or {}) else (start / 1000 + 0.2, end / 1000 - 0.12):
             seen, diff = which_slide(frames.at(t), images, canvas)
             assert images[seen] is images[n] or shown[seen] == shown[n], (
                 f"at {t:.3f} s slide {seen} is shown, expected {n}"
             )
             assert diff < 12, f"frame at {t:.3f} s differs from slide {n} by {diff:.1f}"
-    assert len(frames.times) == len(starts_ms) + 1  # one frame per slide, plus the closing frame
+    extra = sum(count - 1 for count in (clips or {}).values())
+    assert len(frames.times) == len(starts_ms) + extra + 1  # one frame per slide (clip frame), plus the closing one
     assert [round(float(c["start_time"]) * 1000) for c in info["chapters"]] == starts_ms
-    return info
+    return info | {"frames": frames}

@@ -1,30 +1,50 @@
-"""Video slides: the clip is downloaded with yt-dlp and its first frame becomes the slide's image.
+"""Video slides: the clip is downloaded with yt-dlp; its first frame becomes the slide's image (for
+the index, the PDF and a held fallback) and its frames play in place in the slides track.
 
-The frame is extracted with ffmpeg (through ffmpeg-python) to a temporary name and decoded with
-Pillow before it is moved under the slide's final name, like any other slide image.
+The first frame is extracted with ffmpeg (through ffmpeg-python) to a temporary name and decoded
+with Pillow before it is moved under the slide's final name, like any other slide image.
 """
 
 from __future__ import annotations
 
 import os
+import shutil
 from pathlib import Path
 
 import ffmpeg
 
 from ..errors import ConfarchiveError
 from ..model import Media, MediaKind, SlideFile
+from ..slidetrack import CLIP_FPS
 from .files import existing_slide, inspect_image
 from .media import VIDEO_FORMAT, MediaContext, download_media
 
 
+def clip_frames(clip: Path, frames_dir: Path, ffmpeg_path: str) -> tuple[str, ...]:
+    """Every frame of the clip at ``CLIP_FPS`` as PNG files (for playing the clip in the slides track)."""
+    done = frames_dir / "frames.done"
+    if not done.exists():
+        shutil.rmtree(frames_dir, ignore_errors=True)
+        frames_dir.mkdir(parents=True)
+        try:
+            ffmpeg.input(str(clip)).output(str(frames_dir / "%05d.png"), vf=f"fps={CLIP_FPS}", f="image2").global_args(
+                "-hide_banner", "-nostdin", "-loglevel", "error"
+            ).run(cmd=ffmpeg_path, capture_stdout=True, capture_stderr=True, overwrite_output=True)
+        except ffmpeg.Error as exc:
+            raise ConfarchiveError(f"cannot extract the frames of {clip.name}") from exc
+        done.touch()
+    return tuple(str(p) for p in sorted(frames_dir.glob("*.png")))
+
+
 def clip_first_frame(
     clip_url: str, referer: str | None, index: int, stem: Path, workdir: Path, ctx: MediaContext
-) -> SlideFile:
+) -> tuple[SlideFile, tuple[str, ...]]:
     """The first frame of the clip at ``clip_url`` as slide ``index`` (``stem`` + ``.png``)."""
+    clip = download_media(Media(MediaKind.HLS, clip_url, referer), workdir, ctx, fmt=VIDEO_FORMAT, need_audio=False)
+    frames = clip_frames(Path(clip.path), workdir / "frames", ctx.settings.tools.ffmpeg)
     found = existing_slide(stem, index)
     if found is not None:
-        return found
-    clip = download_media(Media(MediaKind.HLS, clip_url, referer), workdir, ctx, fmt=VIDEO_FORMAT, need_audio=False)
+        return found, frames
     stem.parent.mkdir(parents=True, exist_ok=True)
     part = stem.with_name(stem.name + ".frame.png")
     try:
@@ -38,4 +58,4 @@ def clip_first_frame(
     width, height, fmt = inspect_image(part)
     final = stem.with_suffix(".png")
     os.replace(part, final)
-    return SlideFile(index, str(final), width, height, fmt, final.stat().st_size)
+    return SlideFile(index, str(final), width, height, fmt, final.stat().st_size), frames

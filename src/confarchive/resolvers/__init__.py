@@ -74,7 +74,7 @@ class Resolver:
         return Talk(
             key=key, source_url=url, title=page.title or url, media=media, authors=page.authors,
             conference=page.conference, abstract=page.abstract, paper_url=page.paper_url,
-            other_embeds=page.media_urls[1:], page_url=page.url,
+            other_embeds=page.media_urls[1:], page_url=page.url, date=page.date,
         )  # fmt: skip
 
     def _rendered(self, url: str, static: PageInfo) -> PageInfo:
@@ -93,6 +93,7 @@ class Resolver:
         return PageInfo(
             url=static.url, title=static.title, authors=static.authors, conference=static.conference,
             abstract=static.abstract, paper_url=static.paper_url, presentation_ids=ids, media_urls=media,
+            date=static.date,
         )  # fmt: skip
 
     @staticmethod
@@ -111,5 +112,6 @@ class Resolver:
             slides=sl.slides,
             other_embeds=others,
             subtitles=sl.subtitles,
+            date=page.date,
             page_url=page.url if page.title is not None or page.presentation_ids else None,
         )

@@ -150,6 +150,14 @@ def presentation_ids(html: str) -> tuple[str, ...]:
     return tuple(seen)
 
 
+def _date(soup: BeautifulSoup) -> str | None:
+    """``citation_publication_date`` (``2020/04/26``) as an ISO date, for the MP4's date tag."""
+    for value in _metas(soup, "citation_publication_date") + _metas(soup, "citation_date"):
+        if m := re.match(r"(\d{4})(?:[/-](\d{1,2}))?(?:[/-](\d{1,2}))?", value):
+            return "-".join(f"{int(p):02d}" if i else p for i, p in enumerate(m.groups()) if p)
+    return None
+
+
 def media_urls(html: str, url: str, soup: BeautifulSoup | None = None) -> tuple[str, ...]:
     """Non-SlidesLive media of a page, best first: YouTube, Vimeo, <video>/<source>, og:video.
 
@@ -180,4 +188,5 @@ def parse_page(html: str, url: str) -> PageInfo:
         paper_url=_paper_url(soup, url),
         presentation_ids=presentation_ids(html),
         media_urls=media_urls(html, url, soup),
+        date=_date(soup),
     )
