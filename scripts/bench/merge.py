@@ -29,6 +29,7 @@ import cProfile
 import io
 import pstats
 import random
+import resource
 import shutil
 import statistics
 import subprocess
@@ -172,6 +173,7 @@ def run_case(case: str, runs: int, old_runs: int) -> tuple[list[Row], dict[str, 
     inp = make_input(case)
     work = Path(tempfile.mkdtemp(prefix=f"bench-merge-{case}-"))
     times: dict[str, list[float]] = {"ours": [], "old": [], "floor": []}
+    cpu: dict[str, list[float]] = {"ours": [], "old": [], "floor": []}  # user+sys of the ffmpeg/ffprobe runs
     merged: Merged | None = None
     old_out: Path | None = None
     try:
@@ -179,7 +181,7 @@ def run_case(case: str, runs: int, old_runs: int) -> tuple[list[Row], dict[str, 
             for name in ("ours", "floor", "old"):
                 if name == "old" and round_ >= old_runs:
                     continue
-                start = time.perf_counter()
+                cpu0, start = _children_cpu(), time.perf_counter()
                 if name == "ours":
                     merged = ours(inp, work / "ours")
                 elif name == "floor":
@@ -187,6 +189,7 @@ def run_case(case: str, runs: int, old_runs: int) -> tuple[list[Row], dict[str, 
                 else:
                     old_out = old_recipe(inp, work / "old")
                 times[name].append(time.perf_counter() - start)
+                cpu[name].append(_children_cpu() - cpu0)
         assert merged is not None and old_out is not None
         plan = plan_slides(inp.starts, inp.audio.duration_ms)
         got = frame_starts_ms(Path(merged.path))
@@ -199,7 +202,7 @@ def run_case(case: str, runs: int, old_runs: int) -> tuple[list[Row], dict[str, 
     label = f"merge {seconds // 60} min, {count} slides 1080p"
     old_note = runs_note(times["old"], runs)
     figures = {
-        "case": case, "ours_s": t_ours, "old_s": t_old, "floor_s": t_floor, "times": times,
+        "case": case, "ours_s": t_ours, "old_s": t_old, "floor_s": t_floor, "times": times, "cpu": cpu,
         "ours_bytes": ours_size, "old_bytes": old_size, "exact": exact, "slides": len(plan), "frames": len(got),
     }  # fmt: skip
     rows: list[Row] = [
@@ -209,6 +212,11 @@ def run_case(case: str, runs: int, old_runs: int) -> tuple[list[Row], dict[str, 
         (f"{label}: slide changes at planned ms", f"{exact}/{len(plan)} exact", "-", "-"),
     ]
     return rows, figures
+
+
+def _children_cpu() -> float:
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
 
 
 def _mb(n: int) -> str:
@@ -243,8 +251,9 @@ def main() -> None:
     for case in cases:
         case_rows, figures = run_case(case, args.runs, old_runs)
         rows += case_rows
-        every = {k: " ".join(f"{t:.2f}" for t in v) for k, v in figures["times"].items()}  # type: ignore[union-attr]
-        print(f"{case}: every run (s): {every}", flush=True)
+        for kind in ("times", "cpu"):
+            every = {k: " ".join(f"{t:.2f}" for t in v) for k, v in figures[kind].items()}  # type: ignore[attr-defined]
+            print(f"{case}: {'wall' if kind == 'times' else 'cpu (children user+sys)'} per run, s: {every}")
         if args.profile:
             print(profile_ours(case))
     print(table(rows))

@@ -30,7 +30,7 @@ class Frames:
         return self.images[i]
 
 
-def decode_frames(path: Path) -> Frames:
+def decode_frames(path: Path, size: tuple[int, int] = THUMB) -> Frames:
     probe = subprocess.run(
         ["ffprobe", "-v", "error", "-select_streams", "v:0", "-show_entries", "frame=pts_time",
          "-of", "json", str(path)],
@@ -39,11 +39,11 @@ def decode_frames(path: Path) -> Frames:
     times = [float(f["pts_time"]) for f in json.loads(probe.stdout)["frames"]]
     raw = subprocess.run(
         ["ffmpeg", "-v", "error", "-i", str(path), "-map", "0:v:0", "-fps_mode", "passthrough",
-         "-s", f"{THUMB[0]}x{THUMB[1]}", "-pix_fmt", "rgb24", "-f", "rawvideo", "-"],
+         "-s", f"{size[0]}x{size[1]}", "-pix_fmt", "rgb24", "-f", "rawvideo", "-"],
         capture_output=True, check=True,
     ).stdout  # fmt: skip
-    size = THUMB[0] * THUMB[1] * 3
-    images = [Image.frombytes("RGB", THUMB, raw[i : i + size]) for i in range(0, len(raw), size)]
+    step = size[0] * size[1] * 3
+    images = [Image.frombytes("RGB", size, raw[i : i + step]) for i in range(0, len(raw), step)]
     assert len(images) == len(times), (len(images), len(times))
     return Frames(times, images)
 
