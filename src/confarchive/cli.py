@@ -88,6 +88,7 @@ def build_parser() -> argparse.ArgumentParser:
         "the speaker video; pip: the speaker in a corner of the slides (needs a speaker video)",
     )  # fmt: skip
     _selection(archive)
+    archive.add_argument("--strict", action="store_true", help="stop at the first talk that fails")
     archive.add_argument(
         "--dry-run", action="store_true", help="list what would be archived (URL, title); download nothing"
     )

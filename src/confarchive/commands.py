@@ -124,11 +124,11 @@ def cmd_archive(args: argparse.Namespace, log: logging.Logger) -> int:
         if args.dry_run:
             failures = dry_run(refs, s.resolver(), selection, settings.jobs, sys.stdout, log)
             return 0 if not failures and not rejected else 1
-        summary = run_pipeline(s, refs, selection, quiet=args.quiet)
+        summary = run_pipeline(s, refs, selection, quiet=args.quiet, strict=args.strict)
     return 0 if summary.ok and not rejected else 1
 
 
-def run_pipeline(s: Session, refs: list[TalkRef], selection: Selection, quiet: bool) -> Summary:
+def run_pipeline(s: Session, refs: list[TalkRef], selection: Selection, quiet: bool, strict: bool = False) -> Summary:
     """The archive run shared by ``archive`` and ``retry``."""
     require_tool("ffmpeg", s.settings.tools.ffmpeg)
     require_tool("ffprobe", s.settings.tools.ffprobe)
@@ -137,7 +137,7 @@ def run_pipeline(s: Session, refs: list[TalkRef], selection: Selection, quiet: b
     render = s.browsers.render if s.browsers else None
     ctx = WorkContext(s.settings, layout, s.http, s.log, on_bytes=reporter.bytes, render=render)
     try:
-        summary = Pipeline(ctx, reporter, selection).run(refs)
+        summary = Pipeline(ctx, reporter, selection, strict=strict).run(refs)
     except KeyboardInterrupt:
         reporter.close()
         s.log.warning("interrupted; run the same command again to resume (finished work is kept)")
@@ -150,6 +150,8 @@ def run_pipeline(s: Session, refs: list[TalkRef], selection: Selection, quiet: b
     )  # fmt: skip
     for url, error in summary.failed:
         s.log.warning("FAILED %s: %s", url, error)
+    if summary.halted:
+        s.log.error("the run stopped early: %s", summary.halted)
     return summary
 
 

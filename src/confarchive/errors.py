@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import errno
+
 
 class ConfarchiveError(Exception):
     """An expected failure, with a one-line message that says what went wrong and where."""
@@ -42,3 +44,22 @@ class ResolveError(ConfarchiveError):
 
 class Interrupted(Exception):
     """The run is stopping (Ctrl-C): work in progress stays resumable and is not a failure."""
+
+
+class Halt(ConfarchiveError):
+    """Stops the whole run, not just one talk (the disk is full): finished work is kept."""
+
+
+def is_disk_full(exc: BaseException) -> bool:
+    """ENOSPC anywhere in the exception chain, or in a message from ffmpeg, yt-dlp or SQLite."""
+    seen: set[int] = set()
+    current: BaseException | None = exc
+    while current is not None and id(current) not in seen:
+        seen.add(id(current))
+        if isinstance(current, OSError) and current.errno == errno.ENOSPC:
+            return True
+        text = str(current)
+        if "No space left on device" in text or "database or disk is full" in text:
+            return True
+        current = current.__cause__ or current.__context__
+    return False

@@ -163,3 +163,4 @@ class TalkResult:
     error: str | None = None
     entry: dict[str, object] | None = None
     skipped: bool = False
+    halt: bool = False  # the whole run must stop (the disk is full)

@@ -8,6 +8,7 @@ logical world. That is how the tests reach the fixture world with the production
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from http.cookiejar import CookieJar
@@ -15,6 +16,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 import requests
+import urllib3
 from requests.adapters import HTTPAdapter
 from urllib3.util.retry import Retry
 
@@ -141,6 +143,8 @@ class Http:
         accept: tuple[int, ...] = (),
     ) -> Iterator[requests.Response]:
         """A GET whose body is read by the caller; the host slot is held until the block ends."""
+        if urlsplit(url).scheme not in ("http", "https"):
+            raise FetchError(f"refused to fetch {url[:200]}: only http(s) URLs are followed", url=url)
         with self.limiter.slot(self.actual_host(url)):
             try:
                 response = self.session.get(
@@ -163,6 +167,26 @@ class Http:
             finally:
                 response.close()
 
+    def chunks(self, response: requests.Response, url: str) -> Iterator[bytes]:
+        """The body as it arrives (``iter_content`` would wait for a full chunk, which a killed process
+        then loses), abandoning a transfer slower than ``min_bytes_per_s`` over ``slow_window_s``."""
+        window = self.net.slow_window_s
+        floor = self.net.min_bytes_per_s * window
+        started = mark = time.monotonic()
+        since_mark = 0
+        while data := response.raw.read1(256 * 1024):
+            yield data
+            since_mark += len(data)
+            now = time.monotonic()
+            if now - mark >= window:
+                if since_mark < floor:
+                    raise FetchError(
+                        f"{url} is too slow: {since_mark} bytes in {now - mark:.0f} s "
+                        f"(less than {self.net.min_bytes_per_s:.0f} B/s, {now - started:.0f} s in all)",
+                        url=url,
+                    )
+                mark, since_mark = now, 0
+
     def get(
         self,
         url: str,
@@ -170,21 +194,25 @@ class Http:
         headers: dict[str, str] | None = None,
         refuse_html: bool = False,
         what: str = "a page",
-        max_bytes: int = 64 * 1024 * 1024,
+        max_bytes: int | None = None,
     ) -> requests.Response:
         """A GET read whole into memory (pages, JSON, playlists), refusing bodies over ``max_bytes``."""
+        limit = self.net.max_page_bytes if max_bytes is None else max_bytes
         with self.stream(url, headers=headers, refuse_html=refuse_html, what=what) as response:
-            chunks: list[bytes] = []
+            declared = response.headers.get("Content-Length", "")
+            if declared.isdigit() and int(declared) > limit:
+                raise FetchError(f"response from {url} is larger than {limit} bytes ({declared} announced)", url=url)
+            parts: list[bytes] = []
             total = 0
             try:
-                for chunk in response.iter_content(64 * 1024):
+                for chunk in self.chunks(response, url):
                     total += len(chunk)
-                    if total > max_bytes:
-                        raise FetchError(f"response from {url} is larger than {max_bytes} bytes", url=url)
-                    chunks.append(chunk)
-            except requests.RequestException as exc:
+                    if total > limit:
+                        raise FetchError(f"response from {url} is larger than {limit} bytes", url=url)
+                    parts.append(chunk)
+            except (requests.RequestException, urllib3.exceptions.HTTPError, ConnectionError, TimeoutError) as exc:
                 raise FetchError(f"connection broken while reading {url}: {_reason(exc)}", url=url) from exc
-            response._content = b"".join(chunks)
+            response._content = b"".join(parts)
             return response
 
 

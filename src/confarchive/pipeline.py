@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from functools import partial
 
 from .archive import Layout
-from .errors import ConfarchiveError, ResolveError
+from .errors import ConfarchiveError, ResolveError, is_disk_full
 from .index import page_entry, placeholder_entry, write_index
 from .model import PageInfo, Status, Talk, TalkRef, TalkResult
 from .naming import safe_name
@@ -25,7 +25,7 @@ from .progress import Reporter
 from .resolvers import Resolver
 from .selection import Selection
 from .store import Manifest, Row, failed_key, rebuild_rows
-from .talkwork import Fetched, WorkContext, fetch_talk, guarded, merge_talk
+from .talkwork import DISK_FULL, Fetched, WorkContext, fetch_talk, guarded, merge_talk
 
 
 @dataclass
@@ -34,10 +34,11 @@ class Summary:
     skipped: int = 0
     failed: list[tuple[str, str]] = field(default_factory=list)
     interrupted: bool = False
+    halted: str | None = None  # why the run stopped early (a full disk, --strict)
 
     @property
     def ok(self) -> bool:
-        return not self.failed and not self.interrupted
+        return not self.failed and not self.interrupted and self.halted is None
 
 
 def is_finished(layout: Layout, row: Row | None) -> bool:
@@ -83,9 +84,11 @@ def merge_workers() -> int:
 
 class Pipeline:
     def __init__(
-        self, ctx: WorkContext, reporter: Reporter, selection: Selection | None = None, merge_jobs: int | None = None
-    ) -> None:
+        self, ctx: WorkContext, reporter: Reporter, selection: Selection | None = None, merge_jobs: int | None = None,
+        strict: bool = False,
+    ) -> None:  # fmt: skip
         self.ctx = ctx
+        self.strict = strict
         self.reporter = reporter
         self.selection = selection or Selection()
         self.selected = 0
@@ -105,6 +108,10 @@ class Pipeline:
                 rebuild_rows(store, self.layout)  # a lost database: talk.json files say what is done
             try:
                 self._loop(iter(refs), store, io_pool, cpu_pool, summary)
+            except Exception as exc:  # the coordinator's own writes (manifest, index) on a full disk
+                if not is_disk_full(exc):
+                    raise
+                self._halt(summary, DISK_FULL)
             except KeyboardInterrupt:
                 summary.interrupted = True
                 self.ctx.cancel.set()  # workers stop between chunks; .part files stay resumable
@@ -119,7 +126,12 @@ class Pipeline:
             finally:
                 io_pool.shutdown(wait=True, cancel_futures=True)
                 cpu_pool.shutdown(wait=True, cancel_futures=True)
-                write_index(self.layout, store.rows())
+                try:
+                    write_index(self.layout, store.rows())
+                except OSError as exc:
+                    if not is_disk_full(exc):
+                        raise
+                    self._halt(summary, DISK_FULL)
         return summary
 
     def _loop(
@@ -132,6 +144,9 @@ class Pipeline:
         resolving: set[Future[object]] = set()
         while io or merging or not exhausted:
             while not exhausted and len(io) < jobs and len(merging) <= 2 * self.merge_jobs:
+                if summary.halted:
+                    exhausted = True
+                    break
                 if self.selection.full(self.selected + len(resolving)):
                     exhausted = not resolving  # wait: a resolving talk may not match and free its place
                     break
@@ -203,8 +218,17 @@ class Pipeline:
             store.set_stage(key, stage)
             self.reporter.stage(self._titles.get(key, key), stage)
 
+    def _halt(self, summary: Summary, reason: str) -> None:
+        """Stop taking talks and stop the running ones; what is finished stays finished."""
+        if summary.halted is None:
+            summary.halted = reason
+            self.ctx.log.error("stopping: %s", reason)
+        self.ctx.cancel.set()
+
     def _finished(self, result: TalkResult, store: Manifest, summary: Summary) -> None:
         self._drain_events(store)
+        if result.halt:
+            self._halt(summary, result.error or "stopped")
         if result.status == Status.PENDING:  # interrupted: nothing to record, it resumes next time
             return
         if result.status == Status.DONE and result.entry is not None:
@@ -216,5 +240,7 @@ class Pipeline:
             entry = result.entry or placeholder_entry(result.key, result.source_url)
             store.fail(result.key, result.source_url, result.error or "unknown error", entry)
             summary.failed.append((result.source_url, result.error or "unknown error"))
+            if self.strict:
+                self._halt(summary, f"stopped at the first failure (--strict): {result.source_url}")
         write_index(self.layout, store.rows())
         self.reporter.finished(result)

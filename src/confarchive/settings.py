@@ -53,6 +53,12 @@ class NetworkSettings:
     backoff_s: float = 0.5
     per_host_connections: int = 8
     min_interval_s: float = 0.0
+    # A server that sends a byte just inside every read timeout never trips the timeout: a transfer
+    # slower than min_bytes_per_s over slow_window_s is abandoned (and resumed by the next attempt).
+    min_bytes_per_s: float = 1024.0
+    slow_window_s: float = 30.0
+    max_page_bytes: int = 32 * 1024 * 1024  # pages, JSON, playlists
+    max_file_bytes: int = 8 * 1024 * 1024 * 1024  # slides, papers, media
     user_agent: str = (
         "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) "
         "Chrome/126.0 Safari/537.36 confarchive/0.1"

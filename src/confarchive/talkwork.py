@@ -18,7 +18,7 @@ from functools import partial
 from pathlib import Path
 
 from .archive import Layout, write_if_changed
-from .errors import ConfarchiveError, Interrupted
+from .errors import ConfarchiveError, Interrupted, is_disk_full
 from .fetch.clips import clip_first_frame
 from .fetch.documents import fetch_document, is_pdf, is_webvtt
 from .fetch.files import fetch_slide
@@ -173,21 +173,26 @@ def merge_talk(job: Fetched, ctx: WorkContext, on_stage: StageCallback) -> TalkR
     return TalkResult(talk.source_url, talk.key, Status.DONE, entry=entry)
 
 
+DISK_FULL = "the disk is full: free some space and run the same command again (finished talks are kept)"
+
+
 def guarded(step: Callable[[], Fetched | TalkResult], talk: Talk, ctx: WorkContext) -> Fetched | TalkResult:
     """Run a step, turning failures into a result: one broken talk never stops the others. A step
-    cut short by Ctrl-C is not a failure: the talk stays pending and resumes next time."""
+    cut short by Ctrl-C is not a failure: the talk stays pending and resumes next time; a full disk
+    stops the whole run (``halt``) instead of failing every talk after it."""
     try:
         return step()
     except Interrupted:
         return TalkResult(talk.source_url, talk.key, Status.PENDING, error="interrupted")
-    except ConfarchiveError as exc:
+    except Exception as exc:
+        if is_disk_full(exc):
+            return TalkResult(talk.source_url, talk.key, Status.PENDING, error=DISK_FULL, halt=True)
         if ctx.cancel.is_set():
             return TalkResult(talk.source_url, talk.key, Status.PENDING, error="interrupted")
-        error = exc.one_line()
-    except Exception as exc:  # a bug: keep the run going, but say so loudly
-        if ctx.cancel.is_set():
-            return TalkResult(talk.source_url, talk.key, Status.PENDING, error="interrupted")
-        ctx.log.exception("internal error while archiving %s", talk.source_url)
-        error = f"internal error ({type(exc).__name__}: {exc}); please report this"
+        if isinstance(exc, ConfarchiveError):
+            error = exc.one_line()
+        else:  # a bug: keep the run going, but say so loudly
+            ctx.log.exception("internal error while archiving %s", talk.source_url)
+            error = f"internal error ({type(exc).__name__}: {exc}); please report this"
     entry = talk_entry(talk, ctx.layout, None, {}, None, [])
     return TalkResult(talk.source_url, talk.key, Status.FAILED, error=error, entry=entry)

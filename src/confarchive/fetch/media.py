@@ -154,6 +154,7 @@ def _options(media: Media, workdir: Path, ctx: MediaContext, fmt: str) -> dict[s
         "skip_unavailable_fragments": False,
         "concurrent_fragment_downloads": 1,
         "socket_timeout": net.timeout_s,
+        "throttledratelimit": net.min_bytes_per_s,  # a trickle is abandoned, as in net.py
         "noplaylist": True,
         "quiet": True,
         "noprogress": True,

@@ -16,7 +16,7 @@ import json
 import os
 import re
 import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 
 import requests
@@ -64,12 +64,13 @@ def download(
     *,
     what: str,
     refuse_html: bool = True,
-    max_bytes: int = 4 * 1024**3,
+    max_bytes: int | None = None,
     attempts: int = 4,
     cancel: threading.Event | None = None,
     on_bytes: Callable[[int], None] | None = None,
 ) -> int:
     """Download ``url`` into ``part`` (resuming what is there) and return its complete size."""
+    max_bytes = min(max_bytes or http.net.max_file_bytes, http.net.max_file_bytes)
     part.parent.mkdir(parents=True, exist_ok=True)
     last_error = ""
     for _ in range(attempts):
@@ -103,7 +104,7 @@ def download(
             if total is not None and total > max_bytes:
                 raise FetchError(f"{url} is {total} bytes, more than the {max_bytes}-byte limit", url=url)
             try:
-                _write_body(response, part, mode, offset, max_bytes, url, cancel, on_bytes)
+                _write_body(http, response, part, mode, offset, max_bytes, url, cancel, on_bytes)
             except (requests.RequestException, urllib3.exceptions.HTTPError, ConnectionError, TimeoutError) as exc:
                 last_error = f"connection broken while reading {url} ({type(exc).__name__})"
                 continue  # resume from what reached the disk
@@ -114,20 +115,13 @@ def download(
     raise FetchError(last_error or f"cannot download {url}", url=url)
 
 
-def _arrived(response: requests.Response) -> Iterator[bytes]:
-    """Chunks as they arrive: ``iter_content`` would wait for a full chunk (or, with None, the whole
-    body) before writing anything, and a killed process would lose it."""
-    while data := response.raw.read1(256 * 1024):
-        yield data
-
-
 def _write_body(
-    response: requests.Response, part: Path, mode: str, offset: int, max_bytes: int, url: str,
+    http: Http, response: requests.Response, part: Path, mode: str, offset: int, max_bytes: int, url: str,
     cancel: threading.Event | None, on_bytes: Callable[[int], None] | None,
 ) -> None:  # fmt: skip
     size = offset
     with part.open(mode) as fh:
-        for chunk in _arrived(response):
+        for chunk in http.chunks(response, url):
             if cancel is not None and cancel.is_set():
                 raise Interrupted("interrupted")
             fh.write(chunk)

@@ -127,7 +127,8 @@ def _abstract(soup: BeautifulSoup) -> str | None:
 
 def _paper_url(soup: BeautifulSoup, url: str) -> str | None:
     for value in _metas(soup, "citation_pdf_url"):
-        return urljoin(url, value)
+        href = urljoin(url, value)
+        return href if href.startswith(("http://", "https://")) else None
     for link in soup.find_all("a", href=True):
         if clean_text(link.get_text()) in ("Paper", "PDF", "[PDF]"):
             href = urljoin(url, link["href"])

@@ -41,6 +41,10 @@ class SlidesLiveTalk:
     subtitles: tuple[Subtitle, ...] = ()
 
 
+class TokenRejected(ConfarchiveError):
+    """The player refused the token (401/403)."""
+
+
 def presentation_id_from_url(url: str) -> str | None:
     match = URL_PATTERN.match(url)
     return match.group(1) if match else None
@@ -61,7 +65,11 @@ class SlidesLive:
     def resolve(self, presentation_id: str, page_url: str | None) -> SlidesLiveTalk:
         parent = page_url or f"https://slideslive.com/{presentation_id}"
         token, embed_title = self._token(presentation_id, parent)
-        info = self._player_info(presentation_id, token)
+        try:
+            info = self._player_info(presentation_id, token)
+        except TokenRejected:  # the token expired (about 2 h) or was revoked: a new one, once
+            token, embed_title = self._token(presentation_id, parent)
+            info = self._player_info(presentation_id, token)
         slides = self._slides(presentation_id, info, token)
         return SlidesLiveTalk(
             presentation_id=presentation_id,
@@ -106,15 +114,20 @@ class SlidesLive:
     # -- player info -------------------------------------------------------------------------------
     def _player_info(self, pid: str, token: str) -> PlayerInfo:
         errors: list[str] = []
+        statuses: list[int | None] = []
         for template in self.settings.player_urls:
             url = template.format(id=pid)
             try:
                 response = self.http.get(f"{url}?{urlencode({'player_token': token})}", what="SlidesLive player info")
             except FetchError as exc:
                 errors.append(str(exc))
+                statuses.append(exc.status)
                 continue
             return parse_player_info(response.text, url)
-        raise ConfarchiveError(f"SlidesLive player info unavailable for {pid}: {'; '.join(errors)}")
+        message = f"SlidesLive player info unavailable for {pid}: {'; '.join(errors)}"
+        if 401 in statuses or 403 in statuses:
+            raise TokenRejected(message)
+        raise ConfarchiveError(message)
 
     # -- slides ------------------------------------------------------------------------------------
     def _slide_list(self, pid: str, info: PlayerInfo) -> SlideList | None:
