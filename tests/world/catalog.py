@@ -14,6 +14,7 @@ SLIDESLIVE_HOSTS = (
     "slides.slideslive.com",
     "rs.slideslive.com",
     "cdn.slideslive.com",
+    "d2ygwrecguqg66.cloudfront.net",  # the CDN's other name: tried last, must never reach the internet
 )
 YODA_HOST = "yoda-1.fixture.invalid"
 PAPER_HOST = "www.openreview.net"  # served over http://, as citation_pdf_url says

@@ -12,6 +12,7 @@ import contextlib
 import hashlib
 import socket
 import threading
+import time
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -50,6 +51,7 @@ class Response:
     on_stall: Callable[[], None] | None = None
     release: threading.Event | None = None
     abort_after_stall: bool = False
+    trickle_s: float | None = None  # send the body one byte at a time, this many seconds apart
 
 
 Route = Callable[[Request], Response | None]
@@ -131,6 +133,13 @@ class _Handler(BaseHTTPRequestHandler):
                     self.connection.shutdown(socket.SHUT_RDWR)
                 raise _Abort("dropped mid-body on purpose")
             body = body[response.stall_after :]
+        if response.trickle_s is not None:
+            for i in range(len(body)):
+                self.wfile.write(body[i : i + 1])
+                self.wfile.flush()
+                self.server.world.count_bytes(request, 1)
+                time.sleep(response.trickle_s)
+            return
         self.wfile.write(body)
         self.server.world.count_bytes(request, len(body))
 

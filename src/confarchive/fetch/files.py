@@ -33,8 +33,11 @@ def inspect_image(path: Path) -> tuple[int, int, str]:
             if width * height > MAX_SLIDE_PIXELS:
                 raise ConfarchiveError(f"{path.name}: {width}x{height} pixels is a decompression bomb, refused")
             im.load()  # full decode: catches truncated files that verify() lets through
-    except (UnidentifiedImageError, OSError, Image.DecompressionBombError, SyntaxError) as exc:
-        raise ConfarchiveError(f"{path.name} is not a decodable image ({exc})") from exc
+    except Image.DecompressionBombError as exc:
+        raise ConfarchiveError(f"{path.name}: a decompression bomb, refused ({exc})") from exc
+    except (UnidentifiedImageError, OSError, SyntaxError) as exc:
+        reason = str(exc).replace(f"'{path}'", "").replace(str(path), "").strip() or type(exc).__name__
+        raise ConfarchiveError(f"the server's answer is not a decodable image ({reason})") from exc
     if fmt not in _EXTENSIONS:
         raise ConfarchiveError(f"{path.name}: image format {fmt or 'unknown'} is not supported")
     return width, height, fmt

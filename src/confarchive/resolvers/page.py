@@ -8,6 +8,7 @@ fails a talk; only the absence of any video does, and that is decided by the cal
 from __future__ import annotations
 
 import re
+import unicodedata
 from urllib.parse import urljoin, urlsplit
 
 from bs4 import BeautifulSoup, Tag
@@ -44,10 +45,12 @@ _CANONICAL = {name.lower(): name for name in _CONFERENCE_NAMES}
 
 
 def clean_text(text: str | None) -> str | None:
-    """Collapse whitespace; entities are already decoded by the parser. Empty becomes None."""
+    """Collapse whitespace and drop control characters (NUL, escape sequences: nobody reads them);
+    entities are already decoded by the parser. Empty becomes None."""
     if text is None:
         return None
-    collapsed = " ".join(text.split())
+    printable = "".join(" " if unicodedata.category(ch) == "Cc" else ch for ch in text)
+    collapsed = " ".join(printable.split())
     return collapsed or None
 
 

@@ -73,7 +73,7 @@ class SlidesLive:
         slides = self._slides(presentation_id, info, token)
         return SlidesLiveTalk(
             presentation_id=presentation_id,
-            title=embed_title or info.title,
+            title=embed_title or clean_text(info.title),
             media=self._media(info, parent, presentation_id),
             slides=slides,
             subtitles=info.subtitles,
