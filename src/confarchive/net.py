@@ -198,6 +198,17 @@ class Http:
     ) -> requests.Response:
         """A GET read whole into memory (pages, JSON, playlists), refusing bodies over ``max_bytes``."""
         limit = self.net.max_page_bytes if max_bytes is None else max_bytes
+        for attempt in range(1, 4):  # urllib3 retries statuses and connects, not a body cut mid-stream
+            try:
+                return self._get_once(url, headers, refuse_html, what, limit)
+            except _BrokenBody as exc:
+                if attempt == 3:
+                    raise FetchError(str(exc), url=url) from exc.__cause__
+        raise AssertionError("unreachable")
+
+    def _get_once(
+        self, url: str, headers: dict[str, str] | None, refuse_html: bool, what: str, limit: int
+    ) -> requests.Response:
         with self.stream(url, headers=headers, refuse_html=refuse_html, what=what) as response:
             declared = response.headers.get("Content-Length", "")
             if declared.isdigit() and int(declared) > limit:
@@ -211,9 +222,13 @@ class Http:
                         raise FetchError(f"response from {url} is larger than {limit} bytes", url=url)
                     parts.append(chunk)
             except (requests.RequestException, urllib3.exceptions.HTTPError, ConnectionError, TimeoutError) as exc:
-                raise FetchError(f"connection broken while reading {url}: {_reason(exc)}", url=url) from exc
+                raise _BrokenBody(f"connection broken while reading {url}: {_reason(exc)}") from exc
             response._content = b"".join(parts)
             return response
+
+
+class _BrokenBody(Exception):
+    """A body cut mid-stream: the whole (small) GET is worth trying again."""
 
 
 def _reason(exc: BaseException) -> str:

@@ -15,8 +15,10 @@ from __future__ import annotations
 import json
 import logging
 import os
+import re
 import shutil
 import threading
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from http.cookiejar import CookieJar
@@ -168,7 +170,30 @@ def _options(media: Media, workdir: Path, ctx: MediaContext, fmt: str) -> dict[s
     }
 
 
+_TRANSIENT = re.compile(
+    r"HTTP Error (?:429|5\d\d)|network error|bytes read|timed out|Connection (?:reset|aborted|refused)|"
+    r"IncompleteRead|Temporary failure",
+    re.IGNORECASE,
+)
+
+
 def _fetch(media: Media, workdir: Path, ctx: MediaContext, fmt: str) -> tuple[Path, float | None]:
+    """yt-dlp runs until one succeeds: its own retries cover fragments, not the playlists its
+    extractor and HLS downloader fetch, so a transient failure there (5xx, a cut body) runs it again.
+    Each run continues from the ``.part`` files of the previous one."""
+    attempts = max(1, ctx.settings.network.retries)
+    for attempt in range(1, attempts + 1):
+        try:
+            return _fetch_once(media, workdir, ctx, fmt)
+        except ConfarchiveError as exc:
+            if attempt == attempts or not _TRANSIENT.search(str(exc)) or (ctx.cancel and ctx.cancel.is_set()):
+                raise
+            ctx.log.info("%s; trying again (%d/%d)", exc.one_line(), attempt + 1, attempts)
+            time.sleep(min(30.0, ctx.settings.network.backoff_s * 2**attempt))
+    raise AssertionError("unreachable")
+
+
+def _fetch_once(media: Media, workdir: Path, ctx: MediaContext, fmt: str) -> tuple[Path, float | None]:
     """One yt-dlp run; returns the file and the duration the source announced."""
     import yt_dlp
 
