@@ -7,7 +7,9 @@ print ratios. Nothing here is a target: the figures are what this machine measur
 
 from __future__ import annotations
 
+import dataclasses
 import os
+import shutil
 import statistics
 import subprocess
 import sys
@@ -117,15 +119,52 @@ def _shape(talk: FixtureTalk) -> tuple[int, str, str]:
     return talk.duration_ms, talk.media, talk.audio_bitrate
 
 
-def conference(n: int, slides: int, seconds: float, first_pid: int = 99500000) -> tuple[FixtureTalk, ...]:
-    """``n`` SlidesLive talks (embed URLs, HLS audio) of the same shape, distinct ids and slides."""
-    return tuple(generated_talk(str(first_pid + i), slides, seconds, name=f"talk-{i}") for i in range(n))
+def conference(
+    n: int, slides: int, seconds: float, first_pid: int = 99500000, media: str = "yoda", bitrate: str = "64k"
+) -> tuple[FixtureTalk, ...]:
+    """``n`` SlidesLive talks (embed URLs; HLS audio, or ``media="url"``: a direct .m4a of ``bitrate``) of the
+    same shape, with distinct ids and slides."""
+    return tuple(
+        dataclasses.replace(
+            generated_talk(str(first_pid + i), slides, seconds, media, f"talk-{i}"), audio_bitrate=bitrate
+        )
+        for i in range(n)
+    )
 
 
 def start_shared_world(talks: tuple[FixtureTalk, ...]) -> SharedMediaWorld:
     world = SharedMediaWorld(CACHE, talks)
     world.start()
     return world
+
+
+class Conference:
+    """A started world of generated talks, its config and URL list; archives it with the real CLI."""
+
+    def __init__(self, talks: tuple[FixtureTalk, ...]) -> None:
+        self.talks = talks
+        self.world: SharedMediaWorld = start_shared_world(talks)
+        self.dir = Path(tempfile.mkdtemp(prefix="bench-conference-"))
+        self.config = self.dir / "config.toml"
+        self.config.write_text(self.world.config_toml())
+        self.urls = self.dir / "urls.txt"
+        self.urls.write_text("\n".join(t.url for t in talks) + "\n")
+
+    def archive(
+        self, root: Path, extra: Sequence[str] = (), urls: Path | None = None, expect: int | None = None
+    ) -> CliRun:
+        """One ``confarchive archive -q`` run; it must exit 0 with one MP4 per talk."""
+        run = run_cli(["archive", "-i", str(urls or self.urls), "-o", str(root), "-q", *extra], self.config)
+        if run.returncode != 0:
+            raise SystemExit(f"confarchive archive exited {run.returncode}:\n{run.stderr_tail}")
+        mp4s = len(list(root.glob("*/*.mp4")))
+        if mp4s != (expect or len(self.talks)):
+            raise SystemExit(f"{mp4s} MP4s for {expect or len(self.talks)} talks:\n{run.stderr_tail}")
+        return run
+
+    def close(self) -> None:
+        self.world.stop()
+        shutil.rmtree(self.dir, ignore_errors=True)
 
 
 # -- the confarchive CLI as a measured subprocess ---------------------------------------------------------

@@ -24,7 +24,6 @@ import shutil
 import statistics
 import subprocess
 import sys
-import tempfile
 import time
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
@@ -33,18 +32,7 @@ from pathlib import Path
 if not __package__:  # run as a file: make the repository's scripts and tests importable
     sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
-from scripts.bench.common import (
-    CliRun,
-    Row,
-    SharedMediaWorld,
-    conference,
-    run_cli,
-    start_shared_world,
-    table,
-    total_bytes,
-    total_requests,
-)
-from tests.world.catalog import FixtureTalk
+from scripts.bench.common import CliRun, Conference, Row, conference, table, total_bytes, total_requests
 
 CORES = os.cpu_count() or 1
 
@@ -83,34 +71,8 @@ class Archived:
         return statistics.median(r.cpu_utilisation(CORES) for r in self.runs)
 
 
-class Conference:
-    """A started world of generated talks, its config and URL list; archives it into fresh folders."""
-
-    def __init__(self, talks: tuple[FixtureTalk, ...]) -> None:
-        self.talks = talks
-        self.world: SharedMediaWorld = start_shared_world(talks)
-        self.dir = Path(tempfile.mkdtemp(prefix="bench-e2e-"))
-        self.config = self.dir / "config.toml"
-        self.config.write_text(self.world.config_toml())
-        self.urls = self.dir / "urls.txt"
-        self.urls.write_text("\n".join(t.url for t in talks) + "\n")
-
-    def archive(self, root: Path, extra: tuple[str, ...] = ()) -> CliRun:
-        """One ``confarchive archive`` run; every talk must end up as an MP4."""
-        run = run_cli(["archive", "-i", str(self.urls), "-o", str(root), "-q", *extra], self.config)
-        if run.returncode != 0:
-            raise SystemExit(f"confarchive archive exited {run.returncode}:\n{run.stderr_tail}")
-        mp4s = len(list(root.glob("*/*.mp4")))
-        if mp4s != len(self.talks):
-            raise SystemExit(f"{mp4s} MP4s for {len(self.talks)} talks:\n{run.stderr_tail}")
-        return run
-
-    def close(self) -> None:
-        self.world.stop()
-        shutil.rmtree(self.dir, ignore_errors=True)
-
-
 def archive_fresh(conf: Conference, runs: int, extra: tuple[str, ...] = ()) -> Archived:
+    """``runs`` archives of the whole conference from scratch, each into a new folder."""
     results: list[CliRun] = []
     for n in range(runs):
         root = conf.dir / f"archive-{n}"

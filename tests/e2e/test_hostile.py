@@ -167,6 +167,7 @@ def test_a_host_that_refuses_connections(world: World, world_config: Path, tmp_p
     conf.write_text(
         world_config.read_text()
         + '\n[[rewrite]]\nprefix = "https://media.fixture.invalid/talks/"\nreplacement = "http://127.0.0.1:9/talks/"\n'
+        + "\n[network]\nbackoff_s = 0.01\n"
     )
     talk = world.talks["unquoted"]
     result = run_cli("archive", talk.url, "-o", tmp_path / "a", "--config", conf, "--no-browser")

@@ -27,7 +27,7 @@ def soak_world(tmp_path_factory: pytest.TempPathFactory) -> Iterator[World]:
         FixtureTalk(
             name=f"soak-{i}", pid=f"9960{i:04d}", forum=f"soak{i}", page="single", conference="ACL 2020",
             title=f"Soak talk {i}", authors=("Chaos Monkey",), slide_times_ms=(0, 1250 + i), duration_ms=3000,
-            media="url" if i % 2 else "yoda",
+            media="yoda" if i % 3 == 0 else "url",
         )
         for i in range(TALKS)
     )  # fmt: skip
@@ -79,7 +79,7 @@ def test_soak_with_random_faults_matches_a_clean_run(soak_world: World, tmp_path
     config = tmp_path / "config.toml"
     config.write_text(soak_world.config_toml() + "\n[network]\nbackoff_s = 0.02\nretries = 8\n")
     urls = [t.url for t in soak_world.talks.values()]
-    clean = run_cli("archive", *urls, "-o", tmp_path / "clean", "--config", config, "-j", "4", "--no-browser")
+    clean = run_cli("archive", *urls, "-o", tmp_path / "clean", "--config", config, "-j", "6", "--no-browser")
     assert clean.returncode == 0, clean.stderr
     hook, faults = _chaos(seed=20261123, rate=0.10)
     soak_world.state.hooks.append(hook)

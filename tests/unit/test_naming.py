@@ -213,3 +213,10 @@ def test_safe_name_is_nfc(title: str) -> None:
     name = safe_name(title)
     assert unicodedata.normalize("NFC", name) == name
     assert safe_name(unicodedata.normalize("NFD", title)) == safe_name(unicodedata.normalize("NFC", title))
+
+
+@settings(max_examples=200, deadline=None, database=None)
+@given(st.text())
+def test_safe_name_is_idempotent(title: str) -> None:
+    once = safe_name(title)
+    assert safe_name(once) == once

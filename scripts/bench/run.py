@@ -1,0 +1,168 @@
+"""Every benchmark on generated fixture data, one table: benchmark, confarchive, baseline, ratio.
+
+Runs, in order: fetch.py (parallel slide fetch vs a sequential loop; resume after kill -9), merge.py
+(ours vs the old concat recipe and the physical floor), endtoend.py (a conference through the real CLI;
+``--full`` adds the 10/50/200-talk scaling series), rerun.py (a finished archive run again) and
+bandwidth.py (a limited link kept busy?). Each prints its per-run figures as it goes; the table comes
+last, with the machine's core count and the date. Every figure is measured in this run.
+
+Sizes: ``--quick`` small conferences and the 5 min merge with the old recipe run once (about 10 min
+on 2 cores); default: the sizes of each script's own defaults, the old recipe run once per merge case;
+``--full``: also the scaling series and three runs of the old recipe (the 60 min case alone takes over
+an hour). ``--write-docs`` also writes the table to docs/performance.md.
+
+Usage: .venv/bin/python scripts/bench/run.py [--quick | --full] [--only merge,rerun] [--write-docs]
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime
+import os
+import platform
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+if not __package__:  # run as a file: make the repository's scripts and tests importable
+    sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
+
+from scripts.bench import bandwidth, endtoend, fetch, merge, rerun
+from scripts.bench.common import Row, generated_talk, start_world, table
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+@dataclass(frozen=True)
+class Sizes:
+    mode: str
+    fetch_slides: int = 200
+    fetch_latency_ms: float = 30
+    resume_mb: int = 200
+    merge_cases: tuple[str, ...] = ("5min", "60min")
+    merge_old_runs: int = 1
+    e2e_talks: int = 50
+    scaling: tuple[int, ...] = ()
+    rerun_talks: int = 200
+    bw_talks: int = 100
+    bw_target_s: float = 120  # the link's share of each talk stays 1.2 s in every mode
+    runs: int = 3
+
+
+QUICK = Sizes("quick", 100, 30, 50, ("5min",), 1, 10, (4, 8, 16), 50, 30, 36)
+DEFAULT = Sizes("default")
+FULL = Sizes("full", merge_old_runs=3, scaling=(10, 50, 200))
+
+Bench = Callable[[Sizes], list[Row]]
+
+
+def fetch_rows(s: Sizes) -> list[Row]:
+    slides_talk = generated_talk("99100001", slides=s.fetch_slides, seconds=s.fetch_slides * 1.5, name="slides")
+    world = start_world((slides_talk, fetch.big_media_talk(s.resume_mb)))
+    config = Path(tempfile.mkdtemp(prefix="bench-config-")) / "config.toml"
+    config.write_text(world.config_toml())
+    try:
+        return [
+            fetch.bench_slides(world, "slides", s.fetch_latency_ms / 1000),
+            fetch.bench_resume(world, "resume", config),
+        ]
+    finally:
+        world.stop()
+
+
+def merge_rows(s: Sizes) -> list[Row]:
+    rows: list[Row] = []
+    for case in s.merge_cases:
+        rows += merge.run_case(case, s.runs, s.merge_old_runs)[0]
+    return rows
+
+
+def endtoend_rows(s: Sizes) -> list[Row]:
+    rows = endtoend.bench_endtoend(s.e2e_talks, s.runs)
+    return rows + (endtoend.bench_scaling(s.scaling, s.runs) if s.scaling else [])
+
+
+def rerun_rows(s: Sizes) -> list[Row]:
+    return rerun.bench_rerun(s.rerun_talks, s.runs)
+
+
+def bandwidth_rows(s: Sizes) -> list[Row]:
+    return bandwidth.bench_bandwidth(s.bw_talks, s.bw_target_s, s.runs)
+
+
+# The resolve benchmark (JS-only pages in a headless browser) belongs here; its owner registers it as
+# ("resolve", function taking Sizes and returning rows). No placeholder figures meanwhile.
+RESOLVE_BENCHMARKS: list[tuple[str, Bench]] = []
+
+BENCHMARKS: list[tuple[str, Bench]] = [
+    ("fetch", fetch_rows),
+    ("merge", merge_rows),
+    ("endtoend", endtoend_rows),
+    ("rerun", rerun_rows),
+    ("bandwidth", bandwidth_rows),
+    *RESOLVE_BENCHMARKS,
+]
+
+
+def machine() -> str:
+    cpu = next((ln.split(":", 1)[1].strip() for ln in _lines("/proc/cpuinfo") if ln.startswith("model name")), "?")
+    ffmpeg = subprocess.run(["ffmpeg", "-hide_banner", "-version"], capture_output=True, text=True).stdout
+    return (
+        f"{datetime.datetime.now().astimezone():%Y-%m-%d %H:%M %Z}; {os.cpu_count()} cores ({cpu}); "
+        f"Python {platform.python_version()}; {' '.join(ffmpeg.split()[:3])}"
+    )
+
+
+def _lines(path: str) -> list[str]:
+    try:
+        return Path(path).read_text().splitlines()
+    except OSError:
+        return []
+
+
+def markdown(rows: list[Row], header: str, command: str) -> str:
+    cells = [("benchmark", "confarchive", "baseline", "ratio"), ("---", "---", "---", "---"), *rows]
+    lines = ["| " + " | ".join(c.replace("|", "\\|") for c in row) + " |" for row in cells]
+    return (
+        "# Performance\n\nMeasured by `scripts/bench/run.py` on generated fixture data (see each script's docstring "
+        "for what is measured and against what). Every figure comes from the run below; re-run to update.\n\n"
+        f"- machine and date: {header}\n- command: `{command}`\n\n" + "\n".join(lines) + "\n"
+    )
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    mode = parser.add_mutually_exclusive_group()
+    mode.add_argument("--quick", action="store_true", help="small sizes, about 10 minutes")
+    mode.add_argument("--full", action="store_true", help="everything, scaling and 3 old-recipe runs (hours)")
+    parser.add_argument("--only", help="comma-separated subset of: " + ", ".join(name for name, _ in BENCHMARKS))
+    parser.add_argument("--write-docs", action="store_true", help="also write the table to docs/performance.md")
+    args = parser.parse_args()
+    sizes = QUICK if args.quick else FULL if args.full else DEFAULT
+    chosen = args.only.split(",") if args.only else [name for name, _ in BENCHMARKS]
+    unknown = set(chosen) - {name for name, _ in BENCHMARKS}
+    if unknown:
+        parser.error(f"unknown benchmark(s): {', '.join(sorted(unknown))}")
+    header = machine()
+    rows: list[Row] = []
+    started = time.perf_counter()
+    for name, bench in BENCHMARKS:
+        if name in chosen:
+            print(f"== {name} ({sizes.mode})", flush=True)
+            rows += bench(sizes)
+    print(f"\n{header}; {sizes.mode} sizes; {time.perf_counter() - started:.0f} s in all")
+    print(table(rows))
+    if args.write_docs:
+        docs = ROOT / "docs" / "performance.md"
+        docs.parent.mkdir(exist_ok=True)
+        command = "scripts/bench/run.py " + " ".join(sys.argv[1:])
+        docs.write_text(markdown(rows, f"{header}; {sizes.mode} sizes", command.strip()))
+        print(f"written to {docs.relative_to(ROOT)}")
+
+
+if __name__ == "__main__":
+    main()
