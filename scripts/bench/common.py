@@ -3,6 +3,10 @@
 Benchmarks compare confarchive with the naive approach on the same input in the same run, repeat
 each measurement (median of at least 3, pairs interleaved so that a noisy moment hurts both), and
 print ratios. Nothing here is a target: the figures are what this machine measured today.
+
+Also here: ``SharedMediaWorld``/``Conference`` (hundreds of generated talks whose media are generated
+once), ``run_cli`` (the real CLI as a subprocess: wall, CPU of its process tree, peak RSS polled from
+/proc) and ``limit_bandwidth`` (one token bucket for every byte the fixture world sends).
 """
 
 from __future__ import annotations
@@ -74,16 +78,6 @@ def table(rows: list[tuple[str, str, str, str]]) -> str:
 
 
 Row = tuple[str, str, str, str]
-
-
-def median_runs(fn: Callable[[], object], runs: int) -> tuple[float, list[float]]:
-    """Median wall time of ``runs`` calls, and every time measured."""
-    times = []
-    for _ in range(runs):
-        start = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - start)
-    return statistics.median(times), times
 
 
 def runs_note(times: Sequence[float], wanted: int) -> str:

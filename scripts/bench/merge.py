@@ -209,8 +209,11 @@ def run_case(case: str, runs: int, old_runs: int) -> tuple[list[Row], dict[str, 
         (f"{label}: vs old recipe ({old_note})", f"{t_ours:.2f} s", f"{t_old:.1f} s", f"{t_old / t_ours:.0f}x faster"),
         (f"{label}: vs floor", f"{t_ours:.2f} s", f"{t_floor:.2f} s", f"{t_ours / t_floor:.2f}x floor"),
         (f"{label}: video stream size", _mb(ours_size), _mb(old_size), f"{ours_size / old_size:.2f}x old size"),
-        (f"{label}: slide changes at planned ms", f"{exact}/{len(plan)} exact", "-", "-"),
+        (f"{label}: slide changes at planned ms", f"{exact}/{len(plan)} exact, {len(got)} frames", "-", "-"),
     ]
+    for kind in ("times", "cpu"):
+        every = {k: " ".join(f"{t:.2f}" for t in v) for k, v in (times if kind == "times" else cpu).items()}
+        print(f"{case}: {'wall' if kind == 'times' else 'cpu (children user+sys)'} per run, s: {every}", flush=True)
     return rows, figures
 
 
@@ -249,11 +252,7 @@ def main() -> None:
     old_runs = args.old_runs or (1 if args.quick else args.runs)
     rows: list[Row] = []
     for case in cases:
-        case_rows, figures = run_case(case, args.runs, old_runs)
-        rows += case_rows
-        for kind in ("times", "cpu"):
-            every = {k: " ".join(f"{t:.2f}" for t in v) for k, v in figures[kind].items()}  # type: ignore[attr-defined]
-            print(f"{case}: {'wall' if kind == 'times' else 'cpu (children user+sys)'} per run, s: {every}")
+        rows += run_case(case, args.runs, old_runs)[0]
         if args.profile:
             print(profile_ours(case))
     print(table(rows))

@@ -56,6 +56,10 @@ def _output(parser: argparse.ArgumentParser) -> None:
 
 def _jobs(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("-j", "--jobs", type=int, metavar="N", help="talks processed at once (default 2)")
+    parser.add_argument(
+        "--executor", default="local", metavar="local|dask://HOST:PORT",
+        help="where fetching and merging run: this machine (default) or a Dask cluster sharing the archive folder",
+    )  # fmt: skip
 
 
 def build_parser() -> argparse.ArgumentParser:

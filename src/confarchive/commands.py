@@ -7,10 +7,12 @@ user's cookies, a pool of browsers started only if a page needs one) and closes 
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import logging
 import sys
+import uuid
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from http.cookiejar import LoadError, MozillaCookieJar
@@ -18,9 +20,11 @@ from pathlib import Path
 
 from .archive import Layout
 from .browsers import BrowserPool
+from .cluster import ClusterHostLimiter, DaskExecutors, connect, parse_address
 from .discover import Discoverer, is_listing
 from .dryrun import dry_run
 from .errors import UsageError
+from .executors import Executors
 from .index import dumps, resolved_entry, write_index
 from .inputs import read_refs
 from .model import TalkRef
@@ -32,7 +36,7 @@ from .resolvers import Resolver, talk_key
 from .selection import Selection
 from .settings import Settings, load_settings
 from .store import Manifest
-from .talkwork import WorkContext
+from .talkwork import StageCallback, WorkContext
 
 
 def _settings(args: argparse.Namespace) -> Settings:
@@ -124,26 +128,46 @@ def cmd_archive(args: argparse.Namespace, log: logging.Logger) -> int:
         if args.dry_run:
             failures = dry_run(refs, s.resolver(), selection, settings.jobs, sys.stdout, log)
             return 0 if not failures and not rejected else 1
-        summary = run_pipeline(s, refs, selection, quiet=args.quiet, strict=args.strict)
+        summary = run_pipeline(s, refs, selection, quiet=args.quiet, strict=args.strict, executor=args.executor)
     return 0 if summary.ok and not rejected else 1
 
 
-def run_pipeline(s: Session, refs: list[TalkRef], selection: Selection, quiet: bool, strict: bool = False) -> Summary:
+def run_pipeline(
+    s: Session, refs: list[TalkRef], selection: Selection, quiet: bool, strict: bool = False, executor: str = "local"
+) -> Summary:
     """The archive run shared by ``archive`` and ``retry``."""
     require_tool("ffmpeg", s.settings.tools.ffmpeg)
     require_tool("ffprobe", s.settings.tools.ffprobe)
     layout = Layout(s.settings.archive_dir)
     reporter = Reporter(total=selection.limit or len(refs), log=s.log, quiet=quiet)
     render = s.browsers.render if s.browsers else None
-    ctx = WorkContext(s.settings, layout, s.http, s.log, on_bytes=reporter.bytes, render=render)
+    # workers on other machines resolve the archive folder themselves: give them an absolute path
+    settings = dataclasses.replace(s.settings, archive_dir=layout.root)
+    ctx = WorkContext(settings, layout, s.http, s.log, on_bytes=reporter.bytes, render=render)
+    address = parse_address(executor)
+    client = connect(address) if address else None
+    executors: Callable[[StageCallback], Executors] | None = None
+    if client is not None:
+        net = settings.network
+        run = uuid.uuid4().hex[:12]
+        s.http.limiter = ClusterHostLimiter(
+            net.per_host_connections, net.min_interval_s, run, client.scheduler, client.loop
+        )
+        cookies = s.http.session.cookies
+
+        def executors(stage: StageCallback) -> DaskExecutors:  # stages come back with the results
+            return DaskExecutors(client, ctx, cookies, settings.jobs, run)
+
     try:
-        summary = Pipeline(ctx, reporter, selection, strict=strict).run(refs)
+        summary = Pipeline(ctx, reporter, selection, executors=executors, strict=strict).run(refs)
     except KeyboardInterrupt:
         reporter.close()
         s.log.warning("interrupted; run the same command again to resume (finished work is kept)")
         raise
     finally:
         reporter.close()
+        if client is not None:
+            client.close()
     s.log.info(
         "archived %d talk(s), %d already done, %d failed; archive: %s",
         summary.done, summary.skipped, len(summary.failed), layout.root,
@@ -221,7 +245,7 @@ def cmd_retry(args: argparse.Namespace, log: logging.Logger) -> int:
         return 0
     refs = [TalkRef(r.source_url, None if r.key.startswith("url:") else r.key) for r in failed]
     with session(args, log, settings) as s:
-        summary = run_pipeline(s, refs, Selection(), quiet=args.quiet)
+        summary = run_pipeline(s, refs, Selection(), quiet=args.quiet, executor=args.executor)
     return 0 if summary.ok else 1
 
 

@@ -111,10 +111,11 @@ class Http:
         net: NetworkSettings,
         rewrites: Sequence[Rewrite] = (),
         cookies: CookieJar | None = None,
+        limiter: HostLimiter | None = None,
     ) -> None:
         self.net = net
         self.rewriter = Rewriter(rewrites)
-        self.limiter = HostLimiter(net.per_host_connections, net.min_interval_s)
+        self.limiter = limiter or HostLimiter(net.per_host_connections, net.min_interval_s)
         self.session = requests.Session()
         self.session.headers["User-Agent"] = net.user_agent
         if cookies is not None:

@@ -11,13 +11,13 @@ from __future__ import annotations
 
 import os
 import queue
-from collections.abc import Iterable, Iterator
-from concurrent.futures import FIRST_COMPLETED, Executor, Future, ThreadPoolExecutor, wait
+from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import FIRST_COMPLETED, Future, wait
 from dataclasses import dataclass, field
-from functools import partial
 
 from .archive import Layout
 from .errors import ConfarchiveError, ResolveError, is_disk_full
+from .executors import Executors, LocalExecutors
 from .index import page_entry, placeholder_entry, write_index
 from .model import PageInfo, Status, Talk, TalkRef, TalkResult
 from .naming import safe_name
@@ -25,7 +25,7 @@ from .progress import Reporter
 from .resolvers import Resolver
 from .selection import Selection
 from .store import Manifest, Row, failed_key, rebuild_rows
-from .talkwork import DISK_FULL, Fetched, WorkContext, fetch_talk, guarded, merge_talk
+from .talkwork import DISK_FULL, Fetched, StageCallback, WorkContext
 
 
 @dataclass
@@ -77,15 +77,10 @@ def _title(row: Row | None) -> str | None:
     return title if isinstance(title, str) else None
 
 
-def merge_workers() -> int:
-    """ffmpeg already uses several threads per merge: one merge per two cores keeps downloads going."""
-    return max(1, (os.cpu_count() or 2) // 2)
-
-
 class Pipeline:
     def __init__(
-        self, ctx: WorkContext, reporter: Reporter, selection: Selection | None = None, merge_jobs: int | None = None,
-        strict: bool = False,
+        self, ctx: WorkContext, reporter: Reporter, selection: Selection | None = None,
+        executors: Callable[[StageCallback], Executors] | None = None, strict: bool = False,
     ) -> None:  # fmt: skip
         self.ctx = ctx
         self.strict = strict
@@ -93,21 +88,19 @@ class Pipeline:
         self.selection = selection or Selection()
         self.selected = 0
         self.layout = ctx.layout
-        self.merge_jobs = merge_jobs or merge_workers()
+        self._make_executors = executors or (lambda stage: LocalExecutors(ctx, stage, ctx.settings.jobs))
         self._events: queue.SimpleQueue[tuple[str, str]] = queue.SimpleQueue()
         self._titles: dict[str, str] = {}
 
     def run(self, refs: Iterable[TalkRef]) -> Summary:
         summary = Summary()
-        jobs = max(1, self.ctx.settings.jobs)
         fresh = not self.layout.manifest.exists()
-        io_pool = ThreadPoolExecutor(jobs, thread_name_prefix="talk")
-        cpu_pool = ThreadPoolExecutor(self.merge_jobs, thread_name_prefix="merge")
+        executors = self._make_executors(self._stage)
         with Manifest(self.layout.manifest) as store:
             if fresh:
                 rebuild_rows(store, self.layout)  # a lost database: talk.json files say what is done
             try:
-                self._loop(iter(refs), store, io_pool, cpu_pool, summary)
+                self._loop(iter(refs), store, executors, summary)
             except Exception as exc:  # the coordinator's own writes (manifest, index) on a full disk
                 if not is_disk_full(exc):
                     raise
@@ -117,15 +110,13 @@ class Pipeline:
                 self.ctx.cancel.set()  # workers stop between chunks; .part files stay resumable
                 self.ctx.log.warning("interrupted: stopping the running downloads (Ctrl-C again to quit at once)")
                 try:
-                    for pool in (io_pool, cpu_pool):
-                        pool.shutdown(wait=True, cancel_futures=True)
+                    executors.shutdown()
                 except KeyboardInterrupt:
                     os._exit(130)
                 self._drain_events(store)
                 raise
             finally:
-                io_pool.shutdown(wait=True, cancel_futures=True)
-                cpu_pool.shutdown(wait=True, cancel_futures=True)
+                executors.shutdown()
                 try:
                     write_index(self.layout, store.rows())
                 except OSError as exc:
@@ -134,16 +125,14 @@ class Pipeline:
                     self._halt(summary, DISK_FULL)
         return summary
 
-    def _loop(
-        self, refs: Iterator[TalkRef], store: Manifest, io_pool: Executor, cpu_pool: Executor, summary: Summary
-    ) -> None:
+    def _loop(self, refs: Iterator[TalkRef], store: Manifest, executors: Executors, summary: Summary) -> None:
         io: dict[Future[object], str] = {}
         merging: dict[Future[object], str] = {}
         exhausted = False
         jobs = max(1, self.ctx.settings.jobs)
         resolving: set[Future[object]] = set()
         while io or merging or not exhausted:
-            while not exhausted and len(io) < jobs and len(merging) <= 2 * self.merge_jobs:
+            while not exhausted and len(io) < jobs and len(merging) <= 2 * executors.merge_slots:
                 if summary.halted:
                     exhausted = True
                     break
@@ -166,7 +155,7 @@ class Pipeline:
                     ref = TalkRef(ref.url, row.key, ref.title)  # a failure keeps the key it had before
                 self.reporter.started(ref.url)
                 resolver = Resolver(self.ctx.http, self.ctx.settings, self.ctx.render)
-                future = io_pool.submit(resolve_ref, ref, resolver, self.ctx)
+                future = executors.resolve(resolve_ref, ref, resolver, self.ctx)
                 io[future] = ref.url
                 resolving.add(future)
             if not io and not merging:
@@ -178,17 +167,17 @@ class Pipeline:
                 resolving.discard(future)
                 outcome = future.result()
                 if isinstance(outcome, Talk):
-                    submitted = self._resolved(outcome, store, io_pool, summary)
+                    submitted = self._resolved(outcome, store, executors, summary)
                     if submitted is not None:
                         io[submitted] = outcome.source_url
                 elif isinstance(outcome, Fetched):
-                    step = partial(merge_talk, outcome, self.ctx, self._stage)
-                    merging[cpu_pool.submit(guarded, step, outcome.talk, self.ctx)] = outcome.talk.source_url
+                    store.set_stage(outcome.talk.key, "media")  # verified on disk by the worker
+                    merging[executors.merge(outcome)] = outcome.talk.source_url
                 elif isinstance(outcome, TalkResult):
                     self._finished(outcome, store, summary)
         self._drain_events(store)
 
-    def _resolved(self, talk: Talk, store: Manifest, pool: Executor, summary: Summary) -> Future[object] | None:
+    def _resolved(self, talk: Talk, store: Manifest, executors: Executors, summary: Summary) -> Future[object] | None:
         if not self.selection.matches(talk.source_url, talk.title) or self.selection.full(self.selected):
             self.ctx.log.debug("not selected: %s (%s)", talk.title, talk.source_url)
             return None
@@ -203,7 +192,7 @@ class Pipeline:
         self._titles[talk.key] = talk.title
         self.reporter.stage(talk.title, "resolved")
 
-        return pool.submit(guarded, partial(fetch_talk, talk, folder, self.ctx, self._stage), talk, self.ctx)
+        return executors.fetch(talk, folder)
 
     def _stage(self, key: str, stage: str) -> None:
         """Called from workers: queued, and written by the coordinator."""
