@@ -128,6 +128,18 @@ def build_parser() -> argparse.ArgumentParser:
     _web(retry)
     _common(retry)
 
+    serve = sub.add_parser(
+        "serve", help="serve the archive on 127.0.0.1 (with HTTP Range, so browsers seek large videos)",
+        description="Serve the archive folder over HTTP for people who prefer a URL to a file. Opening "
+        "index.html from disk works too, except for subtitles, which browsers only load over HTTP.",
+    )  # fmt: skip
+    _output(serve)
+    serve.add_argument("--port", type=int, default=8000, help="port (default 8000; 0 picks a free one)")
+    serve.add_argument(
+        "--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1: this machine only)"
+    )
+    _common(serve)
+
     index = sub.add_parser("index", help="rebuild index.json and index.html from the manifest")
     _output(index)
     _common(index)

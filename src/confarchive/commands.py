@@ -34,6 +34,7 @@ from .probe import require_tool
 from .progress import Reporter
 from .resolvers import Resolver, talk_key
 from .selection import Selection
+from .serve import serve
 from .settings import Settings, load_settings
 from .store import Manifest
 from .talkwork import StageCallback, WorkContext
@@ -249,6 +250,17 @@ def cmd_retry(args: argparse.Namespace, log: logging.Logger) -> int:
     return 0 if summary.ok else 1
 
 
+def cmd_serve(args: argparse.Namespace, log: logging.Logger) -> int:
+    _, layout = _existing_archive(args)
+    serve(
+        layout.root,
+        args.port,
+        args.host,
+        ready=lambda url: log.info("serving %s at %s (Ctrl-C to stop)", layout.root, url),
+    )
+    return 0
+
+
 def cmd_index(args: argparse.Namespace, log: logging.Logger) -> int:
     _, layout = _existing_archive(args)
     with Manifest(layout.manifest) as store:
@@ -259,5 +271,5 @@ def cmd_index(args: argparse.Namespace, log: logging.Logger) -> int:
 
 COMMANDS = {
     "archive": cmd_archive, "discover": cmd_discover, "resolve": cmd_resolve, "status": cmd_status,
-    "retry": cmd_retry, "index": cmd_index,
+    "retry": cmd_retry, "index": cmd_index, "serve": cmd_serve,
 }  # fmt: skip

@@ -24,6 +24,7 @@ def talk_entry(
     shown: Mapping[int, SlideFile],
     paper: str | None,
     subtitles: list[dict[str, str]],
+    slides_pdf: str | None = None,
 ) -> dict[str, object]:
     """The talk's entry, shared by ``talk.json`` and ``index.json``; paths relative to the archive."""
     kinds = {s.index: s.kind for s in talk.slides}
@@ -51,6 +52,7 @@ def talk_entry(
         "duration_s": round(merged.duration_ms / 1000, 3) if merged else None,
         "slides": slides,
         "paper_pdf": paper,
+        "slides_pdf": slides_pdf,
         "abstract": talk.abstract,
         "subtitles": subtitles,
         "other_embeds": list(talk.other_embeds),
@@ -62,7 +64,8 @@ def placeholder_entry(key: str, source_url: str) -> dict[str, object]:
     return {
         "key": key, "presentation_id": None, "title": source_url, "authors": [], "conference": None,
         "source_url": source_url, "status": Status.FAILED.value, "error": None, "video": None,
-        "duration_s": None, "slides": [], "paper_pdf": None, "abstract": None, "subtitles": [], "other_embeds": [],
+        "duration_s": None, "slides": [], "paper_pdf": None, "slides_pdf": None, "abstract": None, "subtitles": [],
+        "other_embeds": [],
     }  # fmt: skip
 
 

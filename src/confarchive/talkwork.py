@@ -30,6 +30,7 @@ from .naming import safe_name
 from .net import Http
 from .resolvers import Renderer
 from .settings import Settings
+from .slidespdf import write_slides_pdf
 from .timing import plan_slides
 
 StageCallback = Callable[[str, str], None]
@@ -167,7 +168,14 @@ def merge_talk(job: Fetched, ctx: WorkContext, on_stage: StageCallback) -> TalkR
     )  # fmt: skip
     merged = merge(merge_job, ctx.settings.tools.ffmpeg, ctx.settings.tools.ffprobe)
     on_stage(talk.key, "merged")
-    entry = talk_entry(talk, layout, merged, job.shown, job.paper, job.subtitles)
+    own = [Path(job.shown[p.index].path) for p in plan if job.shown[p.index].index == p.index]  # held ones repeat
+    pdf = None
+    if own:
+        try:
+            pdf = layout.relative(write_slides_pdf(own, talk_dir / f"{job.folder}.pdf", work / "pdf"))
+        except ConfarchiveError as exc:
+            ctx.log.warning("%s: no slides PDF: %s", talk.title, exc.one_line())
+    entry = talk_entry(talk, layout, merged, job.shown, job.paper, job.subtitles, pdf)
     write_if_changed(layout, talk_dir / "talk.json", dumps(entry))
     shutil.rmtree(work, ignore_errors=True)  # the audio now lives in the MP4
     return TalkResult(talk.source_url, talk.key, Status.DONE, entry=entry)
