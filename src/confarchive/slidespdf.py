@@ -49,7 +49,8 @@ def write_slides_pdf(images: Sequence[Path], dest: Path, tmp_dir: Path) -> Path:
     tmp = tmp_dir / (dest.name + ".tmp")
     try:
         with tmp.open("wb") as fh:
-            img2pdf.convert([str(p) for p in pages], outputstream=fh, nodate=True)
+            # the internal engine: with pikepdf the document /ID depends on the output file name
+            img2pdf.convert([str(p) for p in pages], outputstream=fh, nodate=True, engine=img2pdf.Engine.internal)
             fh.flush()
             os.fsync(fh.fileno())
     except (img2pdf.ImageOpenError, img2pdf.PdfTooLargeError, ValueError, OSError) as exc:

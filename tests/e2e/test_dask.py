@@ -7,6 +7,7 @@ import json
 import os
 import signal
 import threading
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -23,9 +24,10 @@ NAMES = ("iclr", "miniconf", "ben", "rs", "mixed", "video-slides")
 
 @pytest.fixture(scope="module")
 def cluster() -> Iterator[tuple[str, Client]]:
-    # a dead worker's lock must be released soon (the default lease lasts 30 s)
-    with dask.config.set({"distributed.scheduler.locks.lease-timeout": "4s",
-                          "distributed.scheduler.locks.lease-validation-interval": "1s"}):  # fmt: skip
+    # a dead worker's lock must be released sooner than the default 30 s lease, but a lease must not
+    # expire under a busy worker either (Dask would then overbook the per-host semaphore)
+    with dask.config.set({"distributed.scheduler.locks.lease-timeout": "10s",
+                          "distributed.scheduler.locks.lease-validation-interval": "2s"}):  # fmt: skip
         cluster = LocalCluster(
             n_workers=2, threads_per_worker=2, processes=True, resources={"FFMPEG": 1}, dashboard_address=None
         )
@@ -88,6 +90,9 @@ def test_the_per_host_limit_holds_across_workers(world: World, world_config: Pat
     address, _ = cluster
     config = tmp_path / "config.toml"
     config.write_text(world_config.read_text() + "\n[network]\nper_host_connections = 2\n")
+    deadline = time.monotonic() + 10
+    while world.state.active and time.monotonic() < deadline:  # answers to the killed worker winding down
+        time.sleep(0.05)
     world.state.reset()
     urls = [world.talks[n].url for n in NAMES]
     result = run_cli("archive", *urls, "-o", tmp_path / "a", "--config", config, "--no-browser",
