@@ -13,6 +13,8 @@ from pathlib import Path
 
 import pytest
 
+from confarchive.net import Http
+from confarchive.settings import NetworkSettings, Rewrite
 from tests.world import Request, World
 from tests.world.catalog import FixtureTalk
 
@@ -40,8 +42,7 @@ class CliResult:
 
 def run_cli(*args: str | Path, stdin: str | None = None, timeout: float = 300) -> CliResult:
     """Run the real ``confarchive`` in a child process, without a terminal, as CI and users do."""
-    env = {k: v for k, v in os.environ.items() if not k.startswith("CONFARCHIVE_")}
-    env["XDG_CONFIG_HOME"] = "/nonexistent"  # never read the developer's own configuration
+    env = cli_env()
     proc = subprocess.run(
         [sys.executable, "-m", "confarchive", *map(str, args)],
         input=stdin, capture_output=True, text=True, timeout=timeout, env=env, check=False,
@@ -74,3 +75,26 @@ def sample_archive(world: World, world_config: Path, tmp_path_factory: pytest.Te
     result = run_cli("archive", "-i", urls, "-o", root, "--config", world_config, "-j", "2")
     index = json.loads((root / "index.json").read_text())
     return SampleArchive(root, result, index, Counter(world.state.requests), list(world.state.log))
+
+
+@pytest.fixture
+def http(world: World) -> Iterator[Http]:
+    """The production HTTP boundary pointed at the world, with quick retries."""
+    client = Http(NetworkSettings(backoff_s=0.01, retries=3), tuple(Rewrite(p, r) for p, r in world.rewrites()))
+    yield client
+    client.close()
+
+
+@pytest.fixture
+def hooks(world: World) -> Iterator[list]:
+    """The world's fault hooks for one test, with fresh counters; removed afterwards."""
+    world.state.reset()
+    yield world.state.hooks
+    world.state.hooks.clear()
+
+
+def cli_env() -> dict[str, str]:
+    """The environment of a confarchive child process: no user configuration leaks in."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("CONFARCHIVE_")}
+    env["XDG_CONFIG_HOME"] = "/nonexistent"
+    return env

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable, Mapping
+from pathlib import Path
 
 from .archive import Layout, write_if_changed
 from .model import Merged, PageInfo, SlideFile, Status, Talk
@@ -128,28 +129,14 @@ def write_index(layout: Layout, rows: Iterable[Row]) -> bool:
 
 def resolved_entry(talk: Talk) -> dict[str, object]:
     """What ``resolve --json`` prints: the entry as it will be, with source slide times and URLs."""
-    return {
-        "key": talk.key,
-        "presentation_id": talk.presentation_id,
-        "title": talk.title,
-        "authors": list(talk.authors),
-        "conference": talk.conference,
-        "source_url": talk.source_url,
-        "status": Status.PENDING.value,
-        "error": None,
-        "video": None,
-        "duration_s": None,
-        "slides": [
-            {
-                "index": s.index,
-                "start_s": round(s.start_ms / 1000, 3),
-                "image": s.image_urls[0] if s.image_urls else None,
-            }
-            for s in talk.slides
-        ],
-        "paper_pdf": None,
-        "abstract": talk.abstract,
-        "other_embeds": list(talk.other_embeds),
-        "media": {"kind": talk.media.kind.value, "url": talk.media.url},
-        "paper_url": talk.paper_url,
-    }
+    entry = talk_entry(talk, Layout(Path(".")), None, {}, None, [])
+    entry["slides"] = [
+        {
+            "index": s.index,
+            "start_s": round(s.start_ms / 1000, 3),
+            "image": next(iter(s.image_urls), None),
+            "type": s.kind,
+        }
+        for s in talk.slides
+    ]
+    return entry | {"media": {"kind": talk.media.kind.value, "url": talk.media.url}, "paper_url": talk.paper_url}

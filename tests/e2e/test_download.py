@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import threading
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -12,27 +11,12 @@ import pytest
 from confarchive.errors import FetchError
 from confarchive.fetch.resumable import download, sidecar
 from confarchive.net import Http
-from confarchive.settings import NetworkSettings, Rewrite
 from tests.conftest import run_cli
 from tests.world import Request, Response, World
 
 HOST = "media.fixture.invalid"
 A = bytes(range(256)) * 400  # 100 KiB
 B = bytes(reversed(range(256))) * 400
-
-
-@pytest.fixture
-def http(world: World) -> Iterator[Http]:
-    client = Http(NetworkSettings(backoff_s=0.01), tuple(Rewrite(p, r) for p, r in world.rewrites()))
-    yield client
-    client.close()
-
-
-@pytest.fixture
-def hooks(world: World) -> Iterator[list]:
-    world.state.reset()
-    yield world.state.hooks
-    world.state.hooks.clear()
 
 
 def _serve(path: str, answers: list[Response]) -> callable:

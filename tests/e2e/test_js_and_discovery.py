@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import run_cli
+from tests.conftest import cli_env, run_cli
 from tests.world import Request, Response, World
 from tests.world.catalog import MEDIA_HOST, NEURIPS_HOST
 
@@ -138,7 +138,7 @@ def test_killing_chromium_while_it_loads_a_page_restarts_it(world: World, world_
 
     world.state.hooks.append(kill_chromium)
     try:
-        env = {k: v for k, v in os.environ.items() if not k.startswith("CONFARCHIVE_")}
+        env = cli_env()
         cmd = [
             sys.executable,
             "-m",

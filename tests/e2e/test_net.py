@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import threading
 import time
-from collections.abc import Iterator
 
 import pytest
 
@@ -15,20 +14,6 @@ from confarchive.settings import NetworkSettings, Rewrite
 from tests.world import Request, Response, World
 
 HOST = "acl.fixture.invalid"
-
-
-@pytest.fixture
-def http(world: World) -> Iterator[Http]:
-    client = Http(NetworkSettings(backoff_s=0.01, retries=3), tuple(Rewrite(p, r) for p, r in world.rewrites()))
-    yield client
-    client.close()
-
-
-@pytest.fixture
-def hooks(world: World) -> Iterator[list]:
-    world.state.reset()
-    yield world.state.hooks
-    world.state.hooks.clear()
 
 
 def _flaky(path: str, failures: list[Response]) -> callable:

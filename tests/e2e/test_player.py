@@ -201,8 +201,9 @@ def test_talk_view_seeks_highlights_and_answers_the_keyboard(browser: WebDriver,
     Select(browser.find_element(By.ID, "speed")).select_by_value("1.5")
     assert _video(browser, "playbackRate") == 1.5
     links = {a.text: a.get_attribute("href") for a in browser.find_elements(By.CSS_SELECTOR, ".files a")}
-    assert set(links) == {"Video (MP4)", "Paper (PDF)", "Source page"}  # no slides_pdf in this entry
+    assert set(links) == {"Video (MP4)", "Slides (PDF)", "Paper (PDF)", "Source page"}
     assert _file_of(links["Video (MP4)"]) == archive / entry["video"]
+    assert _file_of(links["Slides (PDF)"]) == archive / entry["slides_pdf"]
     assert _file_of(links["Paper (PDF)"]).is_file() and links["Source page"] == entry["source_url"]
     assert _console_errors(browser) == []
 

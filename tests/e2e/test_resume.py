@@ -20,7 +20,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import run_cli
+from tests.conftest import cli_env, run_cli
 from tests.world import Request, Response, World
 from tests.world.catalog import FixtureTalk
 
@@ -30,7 +30,7 @@ pytestmark = pytest.mark.e2e
 
 
 def _start(world_config: Path, root: Path, *urls: str, extra: tuple[str, ...] = ()) -> subprocess.Popen:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("CONFARCHIVE_")}
+    env = cli_env()
     cmd = [
         sys.executable,
         "-m",
