@@ -259,7 +259,7 @@ per_host_connections = 8
     assert s.slideslive.player_urls == ("http://127.0.0.1:8123/player/{id}",)
     assert s.slideslive.embed_urls == SlidesLiveSettings().embed_urls
     assert s.network.timeout_s == 5.0
-    assert s.network.per_host_connections == 12
+    assert s.network.per_host_connections == 8
     assert s.network.retries == NetworkSettings().retries
     assert s.tools == ToolSettings()
 
