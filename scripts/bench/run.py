@@ -2,13 +2,15 @@
 
 Runs, in order: fetch.py (parallel slide fetch vs a sequential loop; resume after kill -9), merge.py
 (ours vs the old concat recipe and the physical floor), endtoend.py (a conference through the real CLI;
-``--full`` adds the 10/50/200-talk scaling series), rerun.py (a finished archive run again) and
-bandwidth.py (a limited link kept busy?). Each prints its per-run figures as it goes; the table comes
-last, with the machine's core count and the date. Every figure is measured in this run.
+with the 10/50/200-talk scaling series), rerun.py (a finished archive run again),
+bandwidth.py (a limited link kept busy?), resolve.py (static pages; JS-only pages vs a new browser
+per page and a fixed sleep) and dask_scaleout.py (2 Dask workers vs 1). Each prints its per-run
+figures as it goes; the table comes last, with the machine's core count and the date. Every figure
+is measured in this run.
 
 Sizes: ``--quick`` small conferences and the 5 min merge with the old recipe run once (about 10 min
-on 2 cores); default: the sizes of each script's own defaults, the old recipe run once per merge case;
-``--full``: also the scaling series and three runs of the old recipe (the 60 min case alone takes over
+on 2 cores); default: the sizes of each script's own defaults with the 10/50/200-talk scaling series,
+the old recipe run once per merge case; ``--full``: three runs of the old recipe (the 60 min case alone takes over
 an hour). ``--write-docs`` also writes the table to docs/performance.md.
 
 Usage: .venv/bin/python scripts/bench/run.py [--quick | --full] [--only merge,rerun] [--write-docs]
@@ -31,7 +33,7 @@ from pathlib import Path
 if not __package__:  # run as a file: make the repository's scripts and tests importable
     sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
-from scripts.bench import bandwidth, endtoend, fetch, merge, rerun
+from scripts.bench import bandwidth, dask_scaleout, endtoend, fetch, merge, rerun, resolve
 from scripts.bench.common import Row, generated_talk, start_world, table
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -50,11 +52,14 @@ class Sizes:
     rerun_talks: int = 200
     bw_talks: int = 100
     bw_target_s: float = 120  # the link's share of each talk stays 1.2 s in every mode
+    resolve_pages: int = 30
+    resolve_sleep_s: float = 5  # the old recipe slept 10 s; 5 s keeps the baseline short and the ratio honest
+    dask_talks: int = 40
     runs: int = 3
 
 
-QUICK = Sizes("quick", 100, 30, 50, ("5min",), 1, 10, (4, 8, 16), 50, 30, 36)
-DEFAULT = Sizes("default")
+QUICK = Sizes("quick", 100, 30, 50, ("5min",), 1, 10, (4, 8, 16), 50, 30, 36, resolve_pages=10, dask_talks=20)
+DEFAULT = Sizes("default", scaling=(10, 50, 200))
 FULL = Sizes("full", merge_old_runs=3, scaling=(10, 50, 200))
 
 Bench = Callable[[Sizes], list[Row]]
@@ -94,9 +99,13 @@ def bandwidth_rows(s: Sizes) -> list[Row]:
     return bandwidth.bench_bandwidth(s.bw_talks, s.bw_target_s, s.runs)
 
 
-# The resolve benchmark (JS-only pages in a headless browser) belongs here; its owner registers it as
-# ("resolve", function taking Sizes and returning rows). No placeholder figures meanwhile.
-RESOLVE_BENCHMARKS: list[tuple[str, Bench]] = []
+def resolve_rows(s: Sizes) -> list[Row]:
+    return resolve.run(s.resolve_pages, s.resolve_sleep_s, s.runs)
+
+
+def dask_rows(s: Sizes) -> list[Row]:
+    return dask_scaleout.run(s.dask_talks)
+
 
 BENCHMARKS: list[tuple[str, Bench]] = [
     ("fetch", fetch_rows),
@@ -104,7 +113,8 @@ BENCHMARKS: list[tuple[str, Bench]] = [
     ("endtoend", endtoend_rows),
     ("rerun", rerun_rows),
     ("bandwidth", bandwidth_rows),
-    *RESOLVE_BENCHMARKS,
+    ("resolve", resolve_rows),
+    ("dask", dask_rows),
 ]
 
 
