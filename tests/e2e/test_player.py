@@ -105,7 +105,12 @@ def _type(driver: WebDriver, text: str) -> None:
 
 
 def _video(driver: WebDriver, prop: str) -> Any:
-    return driver.execute_script(f"return document.querySelector('video').{prop}")
+    """A property of the talk view's video; None while the view (drawn after a click) has no video yet."""
+    return driver.execute_script(f"const v = document.querySelector('video'); return v ? v.{prop} : null")
+
+
+def _ready(driver: WebDriver, state: int) -> bool:
+    return (_video(driver, "readyState") or 0) >= state
 
 
 def _active_thumb(driver: WebDriver) -> int:
@@ -116,7 +121,7 @@ def _active_thumb(driver: WebDriver) -> int:
 
 def _open_talk(driver: WebDriver, title: str) -> None:
     driver.find_element(By.LINK_TEXT, title).click()
-    _wait(driver, lambda d: _video(d, "readyState") >= 1, "the video's metadata")
+    _wait(driver, lambda d: _ready(d, 1), "the video's metadata")
 
 
 def _file_of(href: str) -> Path:
@@ -224,7 +229,7 @@ def test_subtitles_become_tracks_and_paths_are_encoded(browser: WebDriver, archi
     miniconf = _entry(index, world, "miniconf")  # 'Why "Attention" Works: Half of the Time?'
     browser.get(browser.current_url.split("#")[0] + "#talk=" + quote(miniconf["key"], safe=""))
     _wait(browser, lambda d: d.find_element(By.CSS_SELECTOR, "#talk-view h2").text == miniconf["title"], "routing")
-    _wait(browser, lambda d: _video(d, "readyState") >= 1, "the video's metadata")
+    _wait(browser, lambda d: _ready(d, 1), "the video's metadata")
     assert _file_of(_video(browser, "src")) == archive / miniconf["video"]
 
     # from file:// Chromium refuses track files ("unique security origins"); inlined text is accepted
@@ -232,7 +237,7 @@ def test_subtitles_become_tracks_and_paths_are_encoded(browser: WebDriver, archi
     inline = archive / "player-inline.html"
     inline.write_text(render_player(index, subtitles={path: (archive / path).read_text()}), encoding="utf-8")
     _open(browser, inline, "#talk=" + quote(entry["key"], safe=""))
-    _wait(browser, lambda d: _video(d, "readyState") >= 1, "the video's metadata")
+    _wait(browser, lambda d: _ready(d, 1), "the video's metadata")
     assert browser.find_element(By.CSS_SELECTOR, "video track").get_attribute("src").startswith("data:text/vtt")
     browser.execute_script("document.querySelector('video').textTracks[0].mode = 'showing'")
     cues = "return document.querySelector('video').textTracks[0].cues?.length ?? 0"
@@ -300,7 +305,7 @@ def test_screenshot_of_the_talk_view(browser: WebDriver, archive: Path, index, w
     _wait(browser, lambda d: d.execute_script(
         "return [...document.querySelectorAll('.thumb img')].every(i => i.complete && i.naturalWidth > 0)"
     ), "every thumbnail to load")  # fmt: skip
-    _wait(browser, lambda d: _video(d, "readyState") >= 2, "the frame at the new position")
+    _wait(browser, lambda d: _ready(d, 2), "the frame at the new position")
     time.sleep(1)  # let the compositor paint it and the controls drop their loading spinner
     out = REPO / "test-output" / "player-talk-view.png"
     out.parent.mkdir(exist_ok=True)
