@@ -19,6 +19,7 @@ import re
 import subprocess
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 
 import ffmpeg
@@ -62,8 +63,12 @@ class MergeJob:
     layout: str = "slides"
 
 
+@lru_cache(maxsize=4)
 def ffmpeg_major_version(ffmpeg_path: str) -> int:
-    """Major version of ffmpeg (``-fps_mode`` appeared in 5.1; Ubuntu 22.04 still ships 4.4)."""
+    """Major version of ffmpeg (``-fps_mode`` appeared in 5.1; Ubuntu 22.04 still ships 4.4).
+
+    Remembered per binary path: asking costs a process start (~45 ms measured by scripts/bench/merge.py,
+    5 % of a 5-minute talk's merge) and the answer cannot change while a run lasts."""
     out = subprocess.run([ffmpeg_path, "-hide_banner", "-version"], capture_output=True, text=True, check=False)
     match = re.search(r"version\s+n?(\d+)\.", out.stdout)
     return int(match.group(1)) if match else 99  # git builds ("N-12345-g...") are new
