@@ -1,8 +1,9 @@
 """Where ffmpeg runs: slides + audio -> one MP4 with a chapter per slide, validated, then moved in place.
 
-The recipe (measured in docs/engineering-notes.md): the slides track of ``slidetrack`` (a concat list
-with integer-millisecond durations), scale+pad to one even canvas, libx264 ``-tune stillimage -bf 0``
-with variable frame rate, audio copied, ``+faststart``; never ``-shortest``. Chapters and tags come
+The recipe (measured in docs/engineering-notes.md and scripts/bench/merge.py): the slides track of
+``slidetrack`` (an image sequence retimed to integer milliseconds by ``setpts``; a concat list for
+huge tracks), scale+pad to one even canvas, libx264 ``-tune stillimage -bf 0`` with variable frame
+rate, audio copied, ``+faststart``; never ``-shortest``. Chapters and tags come
 from an FFMETADATA input, subtitles (WebVTT) become ``mov_text`` tracks, all in the same pass.
 ffmpeg exits 0 even when it silently drops a slide of another codec, so the track has one codec and
 the output must have exactly one frame per track entry plus the closing one.
@@ -27,12 +28,14 @@ import ffmpeg
 from .errors import ConfarchiveError
 from .model import MediaFile, Merged, PlannedSlide, SlideFile
 from .probe import probe
-from .slidetrack import concat_document, concat_list, entries, normalise
+from .slidetrack import Entry, concat_document, concat_list, entries, link_sequence, normalise, pts_expression
 
 __all__ = ["LAYOUTS", "MergeJob", "TalkTags", "concat_list", "ffmetadata", "merge"]
 
 COPYABLE_AUDIO = {"aac", "mp3", "opus", "alac", "ac3", "eac3"}
 LAYOUTS = ("slides", "side-by-side", "pip")
+# Linux allows 128 KiB in one argument and the filter graph is one; about 2,500 slides' worth.
+MAX_SETPTS_CHARS = 60_000
 _ISO639_2 = {"en": "eng", "de": "deu", "fr": "fra", "es": "spa", "it": "ita", "pt": "por", "zh": "zho", "ja": "jpn",
              "ko": "kor", "ru": "rus", "nl": "nld", "pl": "pol", "cs": "ces", "ar": "ara", "he": "heb"}  # fmt: skip
 
@@ -102,19 +105,30 @@ def _run(stream: ffmpeg.nodes.OutputStream, ffmpeg_path: str) -> None:
         raise ConfarchiveError(f"ffmpeg failed: {' / '.join(tail) or 'no message'}") from exc
 
 
+def _timed_track(track: Sequence[Entry], workdir: Path, extension: str) -> ffmpeg.nodes.FilterableStream:
+    """The track's frames, each at its start in ms: an image sequence retimed by ``setpts`` (every image
+    decoded once), or the concat demuxer when the expression would not fit on a command line."""
+    expression = pts_expression(track)
+    if len(expression) <= MAX_SETPTS_CHARS:
+        pattern = link_sequence(track, workdir / "sequence", extension)
+        frames = ffmpeg.input(pattern, f="image2", pattern_type="sequence", start_number=0, framerate=1000)
+        return frames["v:0"].filter("setpts", expression)
+    list_path = workdir / "slides.ffconcat"
+    list_path.write_text(concat_document(track), encoding="utf-8")
+    return ffmpeg.input(str(list_path), f="concat", safe=0)["v:0"]
+
+
 def _slides_video(job: MergeJob) -> tuple[ffmpeg.nodes.FilterableStream, tuple[int, int], int]:
     """The slides track as a filtered video stream, its canvas and its number of entries."""
     frames = [f for index in (p.index for p in job.plan) for f in job.clips.get(index, ())]
-    converted, (width, height) = normalise(
+    converted, (width, height), extension = normalise(
         {p.index: job.slides[p.index] for p in job.plan}, job.workdir / "norm", frames
     )
     files = {p.index: converted[job.slides[p.index].path] for p in job.plan}
     clips = {i: [converted[f] for f in fs] for i, fs in job.clips.items() if i in files}
     track = entries(job.plan, files, clips)
-    list_path = job.workdir / "slides.ffconcat"
-    list_path.write_text(concat_document(track), encoding="utf-8")
     video = (
-        ffmpeg.input(str(list_path), f="concat", safe=0)["v:0"]
+        _timed_track(track, job.workdir, extension)
         .filter("scale", width, height, force_original_aspect_ratio="decrease")
         .filter("pad", width, height, "(ow-iw)/2", "(oh-ih)/2")
         .filter("setsar", 1)
