@@ -90,6 +90,7 @@ class _Handler(BaseHTTPRequestHandler):
         world = self.server.world
         world.record(request)
         world.enter()
+        self._left = False
         try:
             response = world.route(request) or Response(404, b"Not Found")
             data = response.file.read_bytes() if response.file is not None else response.body
@@ -100,7 +101,15 @@ class _Handler(BaseHTTPRequestHandler):
         except _Abort:
             self.close_connection = True
         finally:
-            world.leave()
+            self._leave()
+
+    def _leave(self) -> None:
+        """The request stops counting as active just before the client can have all of its answer: after
+        that, the client may release its connection slot and start another request before this thread
+        gets the GIL back, and ``peak`` would count an overlap that the client never made."""
+        if not self._left:
+            self._left = True
+            self.server.world.leave()
 
     def _send(
         self,
@@ -116,9 +125,11 @@ class _Handler(BaseHTTPRequestHandler):
         self.send_header("Content-Length", str(len(body)))
         for name, value in {**response.headers, **(extra or {})}.items():
             self.send_header(name, value)
-        self.end_headers()
-        if head:
+        if head or not body:
+            self._leave()  # the headers are the whole answer
+            self.end_headers()
             return
+        self.end_headers()
         if response.stall_after is not None and response.stall_after < len(body):
             first = body[: response.stall_after]
             self.wfile.write(first)
@@ -135,12 +146,16 @@ class _Handler(BaseHTTPRequestHandler):
             body = body[response.stall_after :]
         if response.trickle_s is not None:
             for i in range(len(body)):
+                if i == len(body) - 1:
+                    self._leave()
                 self.wfile.write(body[i : i + 1])
                 self.wfile.flush()
                 self.server.world.count_bytes(request, 1)
                 time.sleep(response.trickle_s)
             return
-        self.wfile.write(body)
+        self.wfile.write(body[:-1])
+        self._leave()
+        self.wfile.write(body[-1:])
         self.server.world.count_bytes(request, len(body))
 
     def _send_ranged(self, request: Request, response: Response, data: bytes, head: bool) -> None:
