@@ -121,8 +121,10 @@ BENCHMARKS: list[tuple[str, Bench]] = [
 def machine() -> str:
     cpu = next((ln.split(":", 1)[1].strip() for ln in _lines("/proc/cpuinfo") if ln.startswith("model name")), "?")
     ffmpeg = subprocess.run(["ffmpeg", "-hide_banner", "-version"], capture_output=True, text=True).stdout
+    git = ["git", "-C", str(ROOT), "describe", "--always", "--dirty"]
+    commit = subprocess.run(git, capture_output=True, text=True).stdout.strip() or "?"
     return (
-        f"{datetime.datetime.now().astimezone():%Y-%m-%d %H:%M %Z}; {os.cpu_count()} cores ({cpu}); "
+        f"{datetime.datetime.now().astimezone():%Y-%m-%d %H:%M %Z}; commit {commit}; {os.cpu_count()} cores ({cpu}); "
         f"Python {platform.python_version()}; {' '.join(ffmpeg.split()[:3])}"
     )
 
