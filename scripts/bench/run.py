@@ -136,6 +136,9 @@ def _lines(path: str) -> list[str]:
         return []
 
 
+NOTES = "## Reading the table\n"  # docs/performance.md from this heading on is prose, kept across runs
+
+
 def markdown(rows: list[Row], header: str, command: str) -> str:
     cells = [("benchmark", "confarchive", "baseline", "ratio"), ("---", "---", "---", "---"), *rows]
     lines = ["| " + " | ".join(c.replace("|", "\\|") for c in row) + " |" for row in cells]
@@ -172,7 +175,9 @@ def main() -> None:
         docs = ROOT / "docs" / "performance.md"
         docs.parent.mkdir(exist_ok=True)
         command = "scripts/bench/run.py " + " ".join(sys.argv[1:])
-        docs.write_text(markdown(rows, f"{header}; {sizes.mode} sizes", command.strip()))
+        kept = docs.read_text().partition(NOTES)[2] if docs.exists() else ""  # written by people: kept
+        table_md = markdown(rows, f"{header}; {sizes.mode} sizes", command.strip())
+        docs.write_text(table_md + (f"\n{NOTES}{kept}" if kept else ""))
         print(f"written to {docs.relative_to(ROOT)}")
 
 
