@@ -40,11 +40,30 @@ class CliResult:
     stderr: str
 
 
+def cli_command(*args: str | Path) -> list[str]:
+    """The command line of the real ``confarchive`` with these arguments."""
+    return [sys.executable, "-m", "confarchive", *map(str, args)]
+
+
+def start_cli(*args: str | Path, stdout: int | None = None) -> subprocess.Popen:
+    """The real ``confarchive`` started in the background (tests kill it on events); stderr piped."""
+    return subprocess.Popen(cli_command(*args), stdout=stdout, stderr=subprocess.PIPE, env=cli_env(), text=True)
+
+
+def require_or_skip(present: bool, what: str) -> None:
+    """Skip a test whose system part is missing on a developer's machine, but fail under CI: CI installs
+    everything, so a skip there would hide a broken install."""
+    if not present:
+        if os.environ.get("CI"):
+            pytest.fail(f"{what}, and CI must run this test", pytrace=False)
+        pytest.skip(what)
+
+
 def run_cli(*args: str | Path, stdin: str | None = None, timeout: float = 300) -> CliResult:
     """Run the real ``confarchive`` in a child process, without a terminal, as CI and users do."""
     env = cli_env()
     proc = subprocess.run(
-        [sys.executable, "-m", "confarchive", *map(str, args)],
+        cli_command(*args),
         input=stdin, capture_output=True, text=True, timeout=timeout, env=env, check=False,
     )  # fmt: skip
     return CliResult(proc.returncode, proc.stdout, proc.stderr)

@@ -122,10 +122,8 @@ def ours(inp: MergeInput, work: Path) -> Merged:
     plan = plan_slides(inp.starts, inp.audio.duration_ms)
     tags = merge_mod.TalkTags("Benchmark talk", "A. Author", "Bench 2024", "https://slideslive.com/99")
     final = work / "out" / "Benchmark talk.mp4"
-    if hasattr(merge_mod, "MergeJob"):  # the API is being reshaped; accept both forms
-        job = merge_mod.MergeJob(plan, inp.slides, inp.audio, tags, final, work / "merge")
-        return merge_mod.merge(job, "ffmpeg", "ffprobe")
-    return merge_mod.merge(plan, inp.slides, inp.audio, tags, final, work / "merge", "ffmpeg", "ffprobe")  # type: ignore[call-arg]
+    job = merge_mod.MergeJob(plan, inp.slides, inp.audio, tags, final, work / "merge")
+    return merge_mod.merge(job, "ffmpeg", "ffprobe")
 
 
 def old_recipe(inp: MergeInput, work: Path) -> Path:

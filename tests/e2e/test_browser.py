@@ -19,6 +19,7 @@ from confarchive.browser import Browser
 from confarchive.errors import ConfarchiveError, MissingToolError
 from confarchive.net import Rewriter
 from confarchive.settings import Rewrite, ToolSettings
+from tests.conftest import require_or_skip
 from tests.world import Request, Response, World
 from tests.world.server import Route
 
@@ -28,8 +29,11 @@ HOST = "acl.fixture.invalid"
 HTML = "text/html; charset=utf-8"
 LOG = logging.getLogger("test_browser")
 
-if not (os.access(TOOLS.chromium, os.X_OK) and os.access(TOOLS.chromedriver, os.X_OK)):
-    pytest.skip("chromium and chromedriver are not installed", allow_module_level=True)
+
+@pytest.fixture(autouse=True)
+def _chromium_installed() -> None:
+    present = os.access(TOOLS.chromium, os.X_OK) and os.access(TOOLS.chromedriver, os.X_OK)
+    require_or_skip(present, "chromium and chromedriver are not installed (apt-get install chromium chromium-driver)")
 
 
 def _browser(world: World, cookies: CookieJar | None = None, timeout_s: float = 30) -> Browser:

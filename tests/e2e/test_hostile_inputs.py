@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import run_cli
+from tests.conftest import require_or_skip, run_cli
 from tests.world import World
 from tests.world.catalog import FixtureTalk
 
@@ -91,8 +91,8 @@ def test_hostile_titles_stay_inside_the_archive_unique_and_stable(hostile_world:
     assert (root / "index.json").read_bytes() == before
 
 
-@pytest.mark.skipif(os.geteuid() != 0, reason="mounting a small tmpfs needs root (CI runs as root)")
 def test_a_full_disk_stops_the_run_cleanly_and_it_resumes(world: World, world_config: Path, tmp_path: Path) -> None:
+    require_or_skip(os.geteuid() == 0, "mounting a small tmpfs needs root")
     mount = tmp_path / "small"
     mount.mkdir()
     subprocess.run(["mount", "-t", "tmpfs", "-o", "size=1200k", "tmpfs", str(mount)], check=True)

@@ -7,13 +7,12 @@ import json
 import os
 import signal
 import subprocess
-import sys
 import threading
 from pathlib import Path
 
 import pytest
 
-from tests.conftest import cli_env, run_cli
+from tests.conftest import run_cli, start_cli
 from tests.world import Request, Response, World
 from tests.world.catalog import MEDIA_HOST, NEURIPS_HOST
 
@@ -138,19 +137,7 @@ def test_killing_chromium_while_it_loads_a_page_restarts_it(world: World, world_
 
     world.state.hooks.append(kill_chromium)
     try:
-        env = cli_env()
-        cmd = [
-            sys.executable,
-            "-m",
-            "confarchive",
-            "archive",
-            talk.url,
-            "-o",
-            str(tmp_path / "a"),
-            "--config",
-            str(world_config),
-        ]
-        proc.append(subprocess.Popen(cmd, stderr=subprocess.PIPE, text=True, env=env))
+        proc.append(start_cli("archive", talk.url, "-o", tmp_path / "a", "--config", world_config))
         _, stderr = proc[0].communicate(timeout=180)
     finally:
         world.state.hooks.remove(kill_chromium)

@@ -12,7 +12,6 @@ import json
 import os
 import signal
 import subprocess
-import sys
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -20,7 +19,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import cli_env, run_cli
+from tests.conftest import run_cli, start_cli
 from tests.world import Request, Response, World
 from tests.world.catalog import FixtureTalk
 
@@ -30,20 +29,7 @@ pytestmark = pytest.mark.e2e
 
 
 def _start(world_config: Path, root: Path, *urls: str, extra: tuple[str, ...] = ()) -> subprocess.Popen:
-    env = cli_env()
-    cmd = [
-        sys.executable,
-        "-m",
-        "confarchive",
-        "archive",
-        *urls,
-        "-o",
-        str(root),
-        "--config",
-        str(world_config),
-        *extra,
-    ]
-    return subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=env, text=True)
+    return start_cli("archive", *urls, "-o", root, "--config", world_config, *extra, stdout=subprocess.DEVNULL)
 
 
 def _kill9(proc: subprocess.Popen) -> None:
