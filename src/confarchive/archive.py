@@ -34,9 +34,9 @@ class Layout:
     def tmp(self) -> Path:
         return self.internal / "tmp"
 
-    def work(self, key: str) -> Path:
-        """The talk's private work folder (downloads, .part files, ffmpeg inputs)."""
-        return self.internal / "work" / key.replace(":", "-").replace("/", "_")
+    def work(self, key: object) -> Path:
+        """The talk's private work folder (downloads, .part files, ffmpeg inputs), named by its key."""
+        return self.internal / "work" / str(key).replace(":", "-").replace("/", "_")
 
     def talk_dir(self, folder: str) -> Path:
         path = (self.root / folder).resolve()

@@ -12,8 +12,10 @@ import logging
 import sys
 from collections.abc import Sequence
 
-from . import __version__, commands
+from . import __version__
+from .commands import cmd_archive, cmd_discover, cmd_resolve, cmd_retry
 from .errors import ConfarchiveError, UsageError
+from .folder_commands import cmd_index, cmd_serve, cmd_status
 
 EXAMPLES = """\
 examples:
@@ -24,7 +26,7 @@ examples:
   confarchive archive -i urls.txt --cookies cookies.txt        # pages behind a login
   confarchive resolve https://slideslive.com/38925850 --json
   confarchive status -o ~/talks/iclr2020
-  confarchive retry -o ~/talks/iclr2020
+  confarchive retry -o ~/talks/iclr2020        # transient failures; --all retries permanent ones too
 
 A re-run of the same command resumes: finished talks are skipped without any request, failed and
 unfinished ones are tried again. Configuration (URL rewrites, SlidesLive endpoints, network limits)
@@ -55,7 +57,10 @@ def _output(parser: argparse.ArgumentParser) -> None:
 
 
 def _jobs(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("-j", "--jobs", type=int, metavar="N", help="talks processed at once (default 2)")
+    parser.add_argument(
+        "-j", "--jobs", type=int, metavar="N",
+        help="talks downloading at once (default 2); merges run beside them, one per two cores",
+    )  # fmt: skip
     parser.add_argument(
         "--executor", default="local", metavar="local|dask://HOST:PORT",
         help="where fetching and merging run: this machine (default) or a Dask cluster sharing the archive folder",
@@ -122,7 +127,12 @@ def build_parser() -> argparse.ArgumentParser:
     _output(status)
     _common(status)
 
-    retry = sub.add_parser("retry", help="retry the failed talks of an archive (no URL list needed)")
+    retry = sub.add_parser(
+        "retry", help="retry the failed talks of an archive (no URL list needed)",
+        description="Retry the talks that failed for a reason that may pass (a 5xx, a timeout, a host that "
+        "was down). Permanent failures (a 404, a page without video) are listed and left alone unless --all.",
+    )  # fmt: skip
+    retry.add_argument("--all", action="store_true", help="also retry permanent failures")
     _output(retry)
     _jobs(retry)
     _web(retry)
@@ -157,11 +167,17 @@ def _configure_logging(args: argparse.Namespace) -> logging.Logger:
     return log
 
 
+COMMANDS = {
+    "archive": cmd_archive, "discover": cmd_discover, "resolve": cmd_resolve, "status": cmd_status,
+    "retry": cmd_retry, "index": cmd_index, "serve": cmd_serve,
+}  # fmt: skip
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     log = _configure_logging(args)
     try:
-        return commands.COMMANDS[args.command](args, log)
+        return COMMANDS[args.command](args, log)
     except UsageError as exc:
         print(f"confarchive: error: {exc}", file=sys.stderr)
         return 2

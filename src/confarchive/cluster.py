@@ -1,25 +1,29 @@
-"""Scale-out on Dask distributed: fetch and merge stages run on a cluster's workers.
+"""Scale-out on Dask distributed: fetch and merge run on a cluster's workers, with the same stage
+interface, reporting, cancellation and politeness as local threads.
 
-``--executor dask://HOST:PORT`` connects to an existing scheduler; ``Client.get_executor`` gives a
-``concurrent.futures.Executor`` (``pure=False``: every submission runs), so the pipeline is the same
-as with local threads. What makes it safe on several machines sharing the archive folder:
+``--executor dask://HOST:PORT`` connects to an existing scheduler. What makes it safe on several
+machines sharing the archive folder:
 
 - A talk is worked on by one worker at a time: a Dask ``Lock`` per talk key. Its ``.part`` files keep
   their names, so a worker that takes over a talk (its first worker died) resumes them.
-- Only the coordinator (this process) writes the manifest; workers return results.
+- Only the coordinator (this process) writes the manifest; workers return typed results.
+- Per-host politeness holds across the cluster (``politeness.ClusterHostLimiter``): a ``Semaphore``
+  per host, the minimum interval and ``Retry-After`` pauses shared through the scheduler.
+- Each run registers a ``WorkerPlugin`` named after the run: it builds the worker's context once
+  (HTTP session, limiter, cancel flag) and is removed at the end, so a long-lived worker keeps no
+  state from earlier runs. Ctrl-C sets a Dask ``Event`` that every worker watches: remote downloads
+  stop within a second. Stage events and byte counts come back through a Dask ``Queue``.
 - Merges ask for the ``FFMPEG`` resource when the workers declare it (``--resources FFMPEG=2``).
-- Per-host politeness holds across the cluster: a Dask ``Semaphore`` per host, used by the workers and
-  by the coordinator's own requests.
 """
 
 from __future__ import annotations
 
-import hashlib
 import logging
-import pickle
 import threading
-from collections.abc import Callable, Iterator
-from concurrent.futures import Future, ThreadPoolExecutor
+import time
+import uuid
+from collections.abc import Iterator
+from concurrent.futures import Future
 from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import partial
@@ -27,158 +31,254 @@ from http.cookiejar import Cookie, CookieJar
 from typing import Any
 
 from .archive import Layout
+from .context import absolute_archive
 from .errors import UsageError
-from .model import Talk, TalkResult
+from .executors import LocalResolution, QueuedEvents
+from .model import Talk, TalkKey
 from .net import Http
-from .politeness import HostLimiter
+from .outcome import TalkResult
+from .politeness import ClusterHostLimiter
+from .resolve import Resolver
 from .settings import Settings
-from .talkwork import Fetched, WorkContext, fetch_talk, guarded, merge_talk
+from .stages import Fetched, WorkContext, fetch_talk, guarded, merge_talk
 
-_CONTEXTS: dict[str, WorkContext] = {}  # one per worker process and run: connections are reused
-_CONTEXTS_LOCK = threading.Lock()
-
-
-class ClusterHostLimiter(HostLimiter):
-    """The per-host connection limit as a Dask ``Semaphore`` per host, shared by every process.
-
-    The scheduler and event loop are bound when the limiter is made (in a task, or by the client):
-    the slides of a talk download in threads of their own, where Dask cannot find its worker.
-    """
-
-    def __init__(self, per_host: int, min_interval_s: float, run: str, scheduler: Any, loop: Any) -> None:
-        super().__init__(per_host, min_interval_s)
-        self._run = run  # semaphores are named per run: two runs may have different limits
-        self._scheduler = scheduler
-        self._loop = loop
-        self._semaphores: dict[str, Any] = {}
-
-    @classmethod
-    def here(cls, per_host: int, min_interval_s: float, run: str) -> ClusterHostLimiter:
-        """Bound to the worker running this task, else to this process's client."""
-        from distributed import get_client, get_worker
-
-        try:
-            node = get_worker()
-        except ValueError:
-            node = get_client()
-        return cls(per_host, min_interval_s, run, node.scheduler, node.loop)
-
-    @contextmanager
-    def slot(self, host: str) -> Iterator[None]:
-        from distributed import Semaphore
-
-        with self._lock:
-            semaphore = self._semaphores.get(host)
-            if semaphore is None:
-                semaphore = Semaphore(self._per_host, f"confarchive-{self._run}-{host}", self._scheduler, self._loop)
-                self._semaphores[host] = semaphore
-        with semaphore:
-            self._wait_turn(host)
-            yield
+WATCH_S = 0.5  # how often a worker looks at the run's cancel event (Ctrl-C stops within this)
+FLUSH_S = 0.5  # how often a worker sends its byte count
 
 
 @dataclass(frozen=True)
-class WorkerSpec:
+class RunSpec:
     """What a worker needs to build its context: everything picklable."""
 
     settings: Settings
     run: str
     cookies: tuple[Cookie, ...] = ()
 
-    def digest(self) -> str:
-        return hashlib.sha256(pickle.dumps(self)).hexdigest()
+    @property
+    def plugin_name(self) -> str:
+        return f"confarchive-{self.run}"
 
 
-def _context(spec: WorkerSpec) -> WorkContext:
-    key = spec.digest()
-    with _CONTEXTS_LOCK:
-        ctx = _CONTEXTS.get(key)
-        if ctx is None:
-            jar = CookieJar()
-            for cookie in spec.cookies:
-                jar.set_cookie(cookie)
-            net = spec.settings.network
-            limiter = ClusterHostLimiter.here(net.per_host_connections, net.min_interval_s, spec.run)
-            http = Http(net, spec.settings.rewrites, jar, limiter)
-            ctx = WorkContext(spec.settings, Layout(spec.settings.archive_dir), http, logging.getLogger("confarchive"))
-            _CONTEXTS[key] = ctx
-    return ctx
+class _RemoteEvents:
+    """A worker's events, sent to the coordinator through the run's Dask ``Queue``."""
+
+    def __init__(self, queue: Any) -> None:
+        self._queue = queue
+        self._lock = threading.Lock()
+        self._bytes = 0
+        self._sent = time.monotonic()
+
+    def stage(self, key: TalkKey, stage: str) -> None:
+        self._queue.put(("stage", str(key), stage))
+
+    def bytes(self, n: int) -> None:
+        with self._lock:
+            self._bytes += n
+            if time.monotonic() - self._sent < FLUSH_S:
+                return
+            n, self._bytes, self._sent = self._bytes, 0, time.monotonic()
+        self._queue.put(("bytes", n, ""))
 
 
-def _no_stage(key: str, stage: str) -> None:
-    """Stages of remote work are recorded by the coordinator from the results."""
+class RunPlugin:
+    """Installed on every worker (and every worker that joins later) for the length of one run.
+
+    The worker's context is built on first use, in a task's thread: Dask's synchronous primitives
+    (the run's events queue, its cancel event) must not be created on the worker's event loop.
+    """
+
+    def __init__(self, spec: RunSpec) -> None:
+        self.spec = spec
+        self.name = spec.plugin_name
+
+    def setup(self, worker: Any) -> None:
+        self._worker = worker
+        self._lock = threading.Lock()
+        self._stop = threading.Event()
+        self._ctx: WorkContext | None = None
+
+    def context(self) -> WorkContext:
+        with self._lock:
+            if self._ctx is None:
+                self._ctx = self._build()
+            return self._ctx
+
+    def _build(self) -> WorkContext:
+        from distributed import Event, Queue, get_client
+
+        spec, net = self.spec, self.spec.settings.network
+        client = get_client()
+        jar = CookieJar()
+        for cookie in spec.cookies:
+            jar.set_cookie(cookie)
+        log = logging.getLogger("confarchive")
+        limiter = ClusterHostLimiter(net.per_host_connections, net.min_interval_s, spec.run, client)
+        http = Http(net, spec.settings.rewrites, jar, limiter, log=log)
+        cancel = threading.Event()
+        events = _RemoteEvents(Queue(f"{self.name}-events", client=client))
+        stop_event = Event(f"{self.name}-cancel", client=client)
+        threading.Thread(target=self._watch, args=(stop_event, cancel), name=f"{self.name}-watch", daemon=True).start()
+        return WorkContext(spec.settings, Layout(spec.settings.archive_dir), http, log, cancel, events)
+
+    def _watch(self, stop_event: Any, cancel: threading.Event) -> None:
+        while not self._stop.is_set():
+            try:
+                if stop_event.wait(WATCH_S):
+                    cancel.set()
+                    return
+            except Exception:  # the scheduler went away: the run is over for this worker
+                return
+
+    def teardown(self, worker: Any) -> None:
+        self._stop.set()
+        if self._ctx is not None:
+            self._ctx.http.close()
+
+
+def _context(run: str) -> WorkContext:
+    from distributed import get_worker
+
+    plugin: RunPlugin = get_worker().plugins[f"confarchive-{run}"]
+    return plugin.context()
 
 
 @contextmanager
-def _talk_lock(spec: WorkerSpec, key: str) -> Iterator[None]:
+def _talk_lock(ctx: WorkContext, key: TalkKey) -> Iterator[None]:
     from distributed import Lock
 
-    with Lock(f"confarchive-talk-{spec.settings.archive_dir}-{key}"):
+    with Lock(f"confarchive-talk-{ctx.settings.archive_dir}-{key}"):
         yield
 
 
-def remote_fetch(spec: WorkerSpec, talk: Talk, folder: str) -> Fetched | TalkResult:
-    ctx = _context(spec)
-    with _talk_lock(spec, talk.key):
-        return guarded(partial(fetch_talk, talk, folder, ctx, _no_stage), talk, ctx)
+def remote_fetch(run: str, talk: Talk, folder: str) -> Fetched | TalkResult:
+    ctx = _context(run)
+    with _talk_lock(ctx, talk.key):
+        return guarded(partial(fetch_talk, talk, folder, ctx), talk, ctx)
 
 
-def remote_merge(spec: WorkerSpec, job: Fetched) -> Fetched | TalkResult:  # a TalkResult, in fact
-    ctx = _context(spec)
-    with _talk_lock(spec, job.talk.key):
-        return guarded(partial(merge_talk, job, ctx, _no_stage), job.talk, ctx)
+def remote_merge(run: str, job: Fetched) -> Fetched | TalkResult:  # a TalkResult, in fact
+    ctx = _context(run)
+    with _talk_lock(ctx, job.talk.key):
+        return guarded(partial(merge_talk, job, ctx), job.talk, ctx)
 
 
-def parse_address(executor: str) -> str | None:
-    """``local`` -> None; ``dask://HOST:PORT`` -> ``tcp://HOST:PORT``."""
-    if executor == "local":
-        return None
+def parse_address(executor: str) -> str:
+    """``dask://HOST:PORT`` -> ``tcp://HOST:PORT``."""
     if executor.startswith("dask://") and len(executor) > len("dask://"):
         return "tcp://" + executor[len("dask://") :]
     raise UsageError(f"--executor must be 'local' or dask://HOST:PORT, not {executor!r}")
 
 
-class DaskExecutors:
-    """Fetch and merge on the cluster; resolution in a local pool (it is quick, and needs no disk)."""
+class Cluster:
+    """A Dask client for one run, and what the run shares through the scheduler."""
 
-    def __init__(self, client: Any, ctx: WorkContext, cookies: CookieJar | None, jobs: int, run: str) -> None:
-        settings = ctx.settings
-        self.spec = WorkerSpec(settings, run, tuple(cookies) if cookies is not None else ())
+    def __init__(self, client: Any, settings: Settings, cookies: CookieJar | None, log: logging.Logger) -> None:
+        from distributed import Event, Queue
+
         self.client = client
-        workers = client.scheduler_info().get("workers", {}).values()
+        self.log = log
+        self.spec = RunSpec(absolute_archive(settings), uuid.uuid4().hex[:12], tuple(cookies or ()))
+        self._cancel = Event(f"{self.spec.plugin_name}-cancel", client=client)
+        self._events = Queue(f"{self.spec.plugin_name}-events", client=client)
+        client.register_plugin(RunPlugin(self.spec), name=self.spec.plugin_name)
+
+    @classmethod
+    @contextmanager
+    def connect(
+        cls, executor: str, settings: Settings, cookies: CookieJar | None, log: logging.Logger
+    ) -> Iterator[Cluster]:
+        address = parse_address(executor)
+        try:
+            from distributed import Client
+        except ImportError as exc:
+            raise UsageError("the dask executor needs the extra: pip install 'confarchive[dask]'") from exc
+        try:
+            client = Client(address, timeout="10s")
+        except OSError as exc:
+            raise UsageError(f"cannot reach the Dask scheduler at {address}: {exc}") from exc
+        cluster = cls(client, settings, cookies, log)
+        try:
+            yield cluster
+        finally:
+            cluster.close()
+
+    def limiter(self) -> ClusterHostLimiter:
+        net = self.spec.settings.network
+        return ClusterHostLimiter(net.per_host_connections, net.min_interval_s, self.spec.run, self.client)
+
+    def stages(self, resolver: Resolver, events: QueuedEvents, cancel: threading.Event, jobs: int) -> DaskStages:
+        return DaskStages(self, resolver, events, cancel, jobs)
+
+    def cancel(self) -> None:
+        self._cancel.set()
+
+    def forward_events(self, events: QueuedEvents) -> None:
+        """Move what the workers reported into this process's events."""
+        while True:
+            try:
+                kind, value, stage = self._events.get(timeout=0)
+            except Exception:  # empty (a TimeoutError), or the scheduler is gone
+                return
+            if kind == "stage":
+                events.stage(TalkKey.parse(str(value)), str(stage))
+            else:
+                events.bytes(int(value))
+
+    def close(self) -> None:
+        try:
+            self.client.unregister_worker_plugin(self.spec.plugin_name)
+        except Exception as exc:  # workers that died meanwhile do not answer; the run is over anyway
+            self.log.debug("unregistering the worker plugin: %s", exc)
+        self.client.close()
+
+
+class DaskStages(LocalResolution):
+    """Fetch and merge on the cluster; expansion and resolution in a local pool (quick, no disk)."""
+
+    def __init__(
+        self, cluster: Cluster, resolver: Resolver, events: QueuedEvents, cancel: threading.Event, jobs: int
+    ) -> None:
+        super().__init__(resolver, cancel, jobs)
+        self.cluster = cluster
+        self.events = events
+        client = cluster.client
+        workers = list(client.scheduler_info().get("workers", {}).values())
         ffmpeg_slots = sum(int(w.get("resources", {}).get("FFMPEG", 0)) for w in workers)
         merge_kwargs = {"resources": {"FFMPEG": 1}} if ffmpeg_slots else {}
-        self._merge_slots = ffmpeg_slots or max(1, len(list(workers)))
+        self._merge_slots = ffmpeg_slots or max(1, len(workers))
+        self._jobs = max(1, jobs)
         self._fetch = client.get_executor(pure=False)
         self._merge = client.get_executor(pure=False, **merge_kwargs)
-        self._resolve = ThreadPoolExecutor(max(1, jobs), thread_name_prefix="resolve")
+        self._stopper = threading.Event()
+        self._forwarder = threading.Thread(target=self._forward, name="dask-events", daemon=True)
+        self._forwarder.start()
+
+    def _forward(self) -> None:
+        while not self._stopper.wait(0.2):
+            self.cluster.forward_events(self.events)
+
+    @property
+    def fetch_slots(self) -> int:
+        return self._jobs
 
     @property
     def merge_slots(self) -> int:
         return self._merge_slots
 
-    def resolve(self, fn: Callable[..., Any], *args: Any) -> Future[Any]:
-        return self._resolve.submit(fn, *args)
-
     def fetch(self, talk: Talk, folder: str) -> Future[Fetched | TalkResult]:
-        return self._fetch.submit(remote_fetch, self.spec, talk, folder)
+        return self._fetch.submit(remote_fetch, self.cluster.spec.run, talk, folder)
 
-    def merge(self, job: Fetched) -> Future[TalkResult]:
-        return self._merge.submit(remote_merge, self.spec, job)
+    def merge(self, job: Fetched) -> Future[Fetched | TalkResult]:
+        return self._merge.submit(remote_merge, self.cluster.spec.run, job)
 
-    def shutdown(self) -> None:
-        self._resolve.shutdown(wait=True, cancel_futures=True)
+    def cancel(self) -> None:
+        super().cancel()
+        self.cluster.cancel()
+
+    def close(self) -> None:
+        super().close()
         for executor in (self._fetch, self._merge):
             executor.shutdown(wait=True)
-
-
-def connect(address: str) -> Any:
-    """A Dask client, with a clear error when the extra is missing or the scheduler is not there."""
-    try:
-        from distributed import Client
-    except ImportError as exc:
-        raise UsageError("the dask executor needs the extra: pip install 'confarchive[dask]'") from exc
-    try:
-        return Client(address, timeout="10s")
-    except OSError as exc:
-        raise UsageError(f"cannot reach the Dask scheduler at {address}: {exc}") from exc
+        self._stopper.set()
+        self._forwarder.join()
+        self.cluster.forward_events(self.events)

@@ -1,12 +1,40 @@
-"""The one exception type a user sees. Anything else escaping a stage is a bug."""
+"""The exceptions a user sees, and what kind of failure each is. Anything else escaping a stage is a bug.
+
+The kind is decided where the error happens (the HTTP boundary knows a 404 from a 503; a parser knows
+that malformed data will still be malformed tomorrow) and travels with it, so nothing later has to
+guess from the message text.
+"""
 
 from __future__ import annotations
 
 import errno
+from enum import StrEnum
+
+
+class ErrorKind(StrEnum):
+    """Why a talk is not done, as far as what to do next is concerned."""
+
+    PERMANENT = "permanent"  # the source says no (404, no video, malformed data): retrying will not help
+    TRANSIENT = "transient"  # the network or the server (5xx, 429, resets, a host that is down): try later
+    CANCELLED = "cancelled"  # Ctrl-C: resumes next time, not a failure
+    HALTED = "halted"  # the whole run stopped (the disk is full): resumes next time, not a failure
+    INTERNAL = "internal"  # a bug in confarchive
+
+
+# HTTP statuses that say the thing is not there or not for us; other errors may pass.
+PERMANENT_STATUSES = frozenset({400, 401, 403, 404, 405, 406, 410, 414, 415, 451})
+
+
+def kind_of_status(status: int | None) -> ErrorKind:
+    return ErrorKind.PERMANENT if status in PERMANENT_STATUSES else ErrorKind.TRANSIENT
 
 
 class ConfarchiveError(Exception):
     """An expected failure, with a one-line message that says what went wrong and where."""
+
+    def __init__(self, message: str, *, kind: ErrorKind = ErrorKind.PERMANENT) -> None:
+        super().__init__(message)
+        self.kind = kind
 
     def one_line(self) -> str:
         return " ".join(str(self).split())
@@ -17,10 +45,10 @@ class UsageError(ConfarchiveError):
 
 
 class FetchError(ConfarchiveError):
-    """An HTTP request that did not give what was expected."""
+    """An HTTP request that did not give what was expected; permanent or not by its status."""
 
-    def __init__(self, message: str, *, url: str, status: int | None = None) -> None:
-        super().__init__(message)
+    def __init__(self, message: str, *, url: str, status: int | None = None, kind: ErrorKind | None = None) -> None:
+        super().__init__(message, kind=kind or kind_of_status(status))
         self.url = url
         self.status = status
 
@@ -30,24 +58,11 @@ class NoVideoError(ConfarchiveError):
 
 
 class MissingToolError(ConfarchiveError):
-    """A required program (ffmpeg, ffprobe, chromium) is not installed."""
-
-
-class ResolveError(ConfarchiveError):
-    """Resolution failed after the page was read: what the page said is kept for the index."""
-
-    def __init__(self, message: str, *, key: str | None, page: object) -> None:
-        super().__init__(message)
-        self.key = key
-        self.page = page
+    """A required program (ffmpeg, ffprobe, chromium, tesseract) is not installed."""
 
 
 class Interrupted(Exception):
     """The run is stopping (Ctrl-C): work in progress stays resumable and is not a failure."""
-
-
-class Halt(ConfarchiveError):
-    """Stops the whole run, not just one talk (the disk is full): finished work is kept."""
 
 
 def is_disk_full(exc: BaseException) -> bool:

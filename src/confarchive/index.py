@@ -1,110 +1,101 @@
-"""``index.json`` (version 1, contract.md) and the offline player ``index.html`` at the archive root.
+"""Building entries from typed data, and ``index.json``/``index.html`` at the archive root.
 
-Both are derived from the manifest alone, so they can be rebuilt at any time, hold no timestamps,
-and are rewritten only when their bytes change. Every text that came from the web is escaped.
+The index is derived from the manifest alone, so it can be rebuilt at any time, holds no timestamps,
+and is rewritten only when its bytes change. Every text that came from the web is escaped.
 """
 
 from __future__ import annotations
 
 import json
 from collections.abc import Iterable, Mapping
+from dataclasses import replace
 from pathlib import Path
+from typing import Any
 
 from .archive import Layout, write_if_changed
-from .model import Merged, PageInfo, SlideFile, Status, Talk
+from .entry import INDEX_VERSION, SlideEntry, TalkEntry
+from .model import Merged, SlideFile, SubtitleFile, Talk, TalkKey, TalkRef
+from .outcome import Failure, Status
 from .store import Row
-from .webpage import render_player
-
-INDEX_VERSION = 1
+from .player import render_player
 
 
 def talk_entry(
     talk: Talk,
     layout: Layout,
-    merged: Merged | None,
-    shown: Mapping[int, SlideFile],
-    paper: str | None,
-    subtitles: list[dict[str, str]],
+    merged: Merged | None = None,
+    shown: Mapping[int, SlideFile] | None = None,
+    paper: str | None = None,
+    subtitles: tuple[SubtitleFile, ...] = (),
     slides_pdf: str | None = None,
-) -> dict[str, object]:
+) -> TalkEntry:
     """The talk's entry, shared by ``talk.json`` and ``index.json``; paths relative to the archive."""
     kinds = {s.index: s.kind for s in talk.slides}
-    slides = []
-    for planned in merged.slides if merged else ():
-        image = shown.get(planned.index)
-        slides.append(
-            {
-                "index": planned.index,
-                "start_s": round(planned.start_ms / 1000, 3),
-                "image": layout.relative(image.path) if image else None,
-                "type": kinds.get(planned.index, "image"),
-            }
+    slides = tuple(
+        SlideEntry(
+            index=planned.index,
+            start_s=round(planned.start_ms / 1000, 3),
+            image=layout.relative(image.path) if (image := (shown or {}).get(planned.index)) else None,
+            type=kinds.get(planned.index, "image"),
         )
-    return {
-        "key": talk.key,
-        "presentation_id": talk.presentation_id,
-        "title": talk.title,
-        "authors": list(talk.authors),
-        "conference": talk.conference,
-        "source_url": talk.source_url,
-        "status": Status.DONE.value if merged else Status.PENDING.value,
-        "error": None,
-        "video": layout.relative(merged.path) if merged else None,
-        "duration_s": round(merged.duration_ms / 1000, 3) if merged else None,
-        "slides": slides,
-        "paper_pdf": paper,
-        "slides_pdf": slides_pdf,
-        "abstract": talk.abstract,
-        "subtitles": subtitles,
-        "other_embeds": list(talk.other_embeds),
-    }
+        for planned in (merged.slides if merged else ())
+    )
+    return TalkEntry(
+        key=talk.key,
+        title=talk.title,
+        source_url=talk.source_url,
+        authors=talk.authors,
+        conference=talk.conference,
+        status=Status.DONE.value if merged else Status.PENDING.value,
+        video=layout.relative(merged.path) if merged else None,
+        duration_s=round(merged.duration_ms / 1000, 3) if merged else None,
+        slides=slides,
+        paper_pdf=paper,
+        slides_pdf=slides_pdf,
+        abstract=talk.abstract,
+        subtitles=subtitles,
+        site_fields=talk.site_fields,
+    )
 
 
-def placeholder_entry(key: str, source_url: str) -> dict[str, object]:
-    """The entry of a talk that failed before anything about it was known."""
-    return {
-        "key": key, "presentation_id": None, "title": source_url, "authors": [], "conference": None,
-        "source_url": source_url, "status": Status.FAILED.value, "error": None, "video": None,
-        "duration_s": None, "slides": [], "paper_pdf": None, "slides_pdf": None, "abstract": None, "subtitles": [],
-        "other_embeds": [],
-    }  # fmt: skip
-
-
-def page_entry(key: str, source_url: str, page: PageInfo) -> dict[str, object]:
-    """The entry of a talk whose page was read but whose video could not be resolved."""
-    entry = placeholder_entry(key, source_url)
-    pid = key.split(":", 1)[1] if key.startswith("slideslive:") else None
-    entry.update(
-        presentation_id=pid, title=page.title or source_url, authors=list(page.authors),
-        conference=page.conference, abstract=page.abstract,
+def ref_entry(key: TalkKey, ref: TalkRef) -> TalkEntry:
+    """The entry of a talk that failed before it was resolved: what its page or listing said."""
+    about = ref.about
+    title = (about.title if about else None) or ref.title or ref.url
+    return TalkEntry(
+        key=key, title=title, source_url=ref.url, authors=about.authors if about else (),
+        conference=about.conference if about else None, abstract=about.abstract if about else None,
     )  # fmt: skip
-    return entry
 
 
-def entry_for_row(row: Row) -> dict[str, object]:
-    entry = dict(row.entry) if row.entry else placeholder_entry(row.key, row.source_url)
-    entry["status"] = row.status if row.status in {s.value for s in Status} else Status.PENDING.value
-    entry["error"] = row.last_error if row.status == Status.FAILED.value else None
-    if row.status != Status.DONE.value:
-        entry["video"] = None
-    return entry
+def failed_entry(entry: TalkEntry, failure: Failure) -> TalkEntry:
+    return replace(entry, status=Status.FAILED.value, error=failure.message, error_kind=failure.kind.value, video=None)
 
 
-def build_index(rows: Iterable[Row]) -> dict[str, object]:
-    talks = [entry_for_row(r) for r in rows]
-    talks.sort(key=lambda t: (str(t["conference"] or "\uffff"), str(t["title"]).casefold(), str(t["key"])))
-    return {"version": INDEX_VERSION, "talks": talks}
+def entry_for_row(row: Row, sources: tuple[str, ...] = ()) -> TalkEntry:
+    entry = row.entry or TalkEntry(key=row.key, title=row.source_url, source_url=row.source_url)
+    status = row.status if row.status in {s.value for s in Status} else Status.PENDING.value
+    entry = replace(entry, status=status, error=None, error_kind=None).with_sources(sources)
+    if row.status == Status.FAILED.value:
+        return replace(entry, error=row.last_error, error_kind=row.error_kind, video=None)
+    return entry if row.status == Status.DONE.value else replace(entry, video=None)
+
+
+def build_index(rows: Iterable[Row], sources: Mapping[TalkKey, tuple[str, ...]]) -> dict[str, object]:
+    entries = [entry_for_row(r, sources.get(r.key, ())) for r in rows]
+    entries.sort(key=lambda e: (e.conference or "\uffff", e.title.casefold(), str(e.key)))
+    return {"version": INDEX_VERSION, "talks": [e.to_json() for e in entries]}
 
 
 def dumps(data: object) -> bytes:
     return (json.dumps(data, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
 
 
-def _subtitle_texts(layout: Layout, index: Mapping[str, object], budget: int = 2 * 1024 * 1024) -> dict[str, str]:
+def _subtitle_texts(layout: Layout, talks: list[dict[str, Any]], budget: int = 2 * 1024 * 1024) -> dict[str, str]:
     """Subtitle files to inline in index.html (browsers refuse <track src> from file://), within a
     budget so that a large archive keeps a light page; the rest load when the archive is served."""
     texts: dict[str, str] = {}
-    for talk in index["talks"]:  # type: ignore[union-attr]
+    for talk in talks:
         for sub in talk.get("subtitles") or ():
             path = layout.root / str(sub["path"])
             try:
@@ -118,25 +109,22 @@ def _subtitle_texts(layout: Layout, index: Mapping[str, object], budget: int = 2
     return texts
 
 
-def write_index(layout: Layout, rows: Iterable[Row]) -> bool:
+def write_index(layout: Layout, rows: Iterable[Row], sources: Mapping[TalkKey, tuple[str, ...]]) -> bool:
     """Rewrite ``index.json`` and ``index.html`` if (and only if) their content changed."""
-    index = build_index(rows)
+    index = build_index(rows, sources)
+    talks: list[dict[str, Any]] = index["talks"]  # type: ignore[assignment]
     changed = write_if_changed(layout, layout.root / "index.json", dumps(index))
-    page = render_player(index, subtitles=_subtitle_texts(layout, index))
+    page = render_player(index, subtitles=_subtitle_texts(layout, talks))
     changed |= write_if_changed(layout, layout.root / "index.html", page.encode("utf-8"))
     return changed
 
 
 def resolved_entry(talk: Talk) -> dict[str, object]:
-    """What ``resolve --json`` prints: the entry as it will be, with source slide times and URLs."""
-    entry = talk_entry(talk, Layout(Path(".")), None, {}, None, [])
-    entry["slides"] = [
-        {
-            "index": s.index,
-            "start_s": round(s.start_ms / 1000, 3),
-            "image": next(iter(s.image_urls), None),
-            "type": s.kind,
-        }
-        for s in talk.slides
-    ]
-    return entry | {"media": {"kind": talk.media.kind.value, "url": talk.media.url}, "paper_url": talk.paper_url}
+    """What ``resolve --json`` prints for a talk: the entry as it will be, with source slide times,
+    the first image URL of each slide, the media and the paper URL."""
+    entry = talk_entry(talk, Layout(Path(".")))
+    slides = tuple(
+        SlideEntry(s.index, round(s.start_ms / 1000, 3), next(iter(s.image_urls), None), s.kind) for s in talk.slides
+    )
+    media = {"kind": talk.media.kind.value, "url": talk.media.url}
+    return replace(entry, slides=slides).to_json() | {"media": media, "paper_url": talk.paper_url}

@@ -1,7 +1,8 @@
 """Reading the list of talk URLs: blank lines, comments and duplicates allowed, garbage reported.
 
 A line that is not an http(s) URL is reported with its line number and skipped; the run goes on
-(contract.md). Other schemes (``file:``, ``javascript:``) are refused here, before any request.
+(docs/cli.md). Other schemes (``file:``, ``javascript:``) are refused here, before any request. What
+each URL holds is only known when it is expanded (``resolve.py``): nothing is decided from it here.
 """
 
 from __future__ import annotations
@@ -11,7 +12,6 @@ from dataclasses import dataclass
 from urllib.parse import urlsplit
 
 from .model import TalkRef
-from .resolvers import talk_key
 
 
 @dataclass(frozen=True)
@@ -49,5 +49,5 @@ def read_refs(lines: Iterable[str], arguments: Sequence[str] = ()) -> tuple[list
         if text in seen:
             continue
         seen.add(text)
-        refs.append(TalkRef(text, talk_key(text)))
+        refs.append(TalkRef(text))
     return refs, rejected

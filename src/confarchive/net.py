@@ -1,30 +1,43 @@
-"""The one HTTP boundary: a requests session with timeouts, retries, per-host politeness and URL rewrites.
+"""The one HTTP boundary: a requests session with timeouts, one retry policy, per-host politeness, hosts
+that are down, and URL rewrites.
 
 Everything above this module sees logical URLs (the real sites). Rewrites (git's ``insteadOf``) are
 applied in the transport adapter as each request leaves, on every redirect hop, and the response is
 handed back under its logical URL, so cookies, Referer headers and relative redirects all stay in the
 logical world. That is how the tests reach the fixture world with the production code unchanged.
+
+Retries live here and only here (``Http.retrying``): one budget per request, whatever went wrong
+(a 5xx, a reset, a body cut mid-stream); a ``Retry-After`` pauses the host for every worker through
+the shared limiter; a permanent answer (404) is never retried. urllib3's own retries are off, so
+nothing stacks. A host that cannot be resolved or refuses connections a few times is marked down for
+the run, with one warning, and requests to it fail at once (optional assets on it are then skipped
+without delay): see docs/network.md.
 """
 
 from __future__ import annotations
 
+import email.utils
+import logging
+import socket
+import threading
 import time
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from http.cookiejar import CookieJar
-from typing import Any
+from typing import TypeVar
 from urllib.parse import urlsplit
 
 import requests
 import urllib3
 from requests.adapters import HTTPAdapter
-from urllib3.util.retry import Retry
 
-from .errors import FetchError
+from .errors import ErrorKind, FetchError, Interrupted
 from .politeness import HostLimiter
 from .settings import NetworkSettings, Rewrite
 
-RETRY_STATUSES = (429, 500, 502, 503, 504)
+T = TypeVar("T")
+RETRY_AFTER_STATUSES = (429, 503)
+MAX_BACKOFF_S = 30.0
 
 
 class Rewriter:
@@ -63,44 +76,69 @@ class _RewritingAdapter(HTTPAdapter):
         return response
 
 
-class _PoliteRetry(Retry):
-    """urllib3's retry policy, telling the shared limiter when a server asks everyone to wait."""
-
-    on_retry_after: Callable[[str, float], None] | None = None
-
-    def new(self, **kw: Any) -> _PoliteRetry:
-        retry = super().new(**kw)
-        retry.on_retry_after = self.on_retry_after
-        return retry
-
-    def increment(self, method: Any = None, url: Any = None, response: Any = None, error: Any = None,
-                  _pool: Any = None, _stacktrace: Any = None) -> Retry:  # fmt: skip
-        if response is not None and _pool is not None and self.on_retry_after is not None:
-            after = self.get_retry_after(response)
-            if after:
-                self.on_retry_after(str(_pool.host), after)
-        return super().increment(method, url, response, error, _pool, _stacktrace)
-
-
-def _retry_policy(net: NetworkSettings, on_retry_after: Callable[[str, float], None]) -> Retry:
-    retry = _PoliteRetry(
-        total=net.retries,
-        connect=net.retries,
-        read=net.retries,
-        status=net.retries,
-        backoff_factor=net.backoff_s,
-        status_forcelist=RETRY_STATUSES,
-        allowed_methods=frozenset({"GET", "HEAD"}),
-        respect_retry_after_header=True,
-        raise_on_status=False,
-    )
-    retry.on_retry_after = on_retry_after
-    return retry
-
-
 def _is_html(response: requests.Response) -> bool:
     ctype = response.headers.get("Content-Type", "").lower()
     return "text/html" in ctype or "application/xhtml" in ctype
+
+
+def retry_after_s(value: str | None) -> float | None:
+    """``Retry-After`` in seconds (a number, or an HTTP date); None when absent or unreadable."""
+    if not value:
+        return None
+    if value.strip().isdigit():
+        return float(value.strip())
+    try:
+        when = email.utils.parsedate_to_datetime(value)
+    except (TypeError, ValueError):
+        return None
+    return max(0.0, when.timestamp() - time.time())
+
+
+def _unreachable(exc: BaseException) -> str | None:
+    """ "name not resolved" or "connection refused" when that is what the chain says, else None."""
+    seen: set[int] = set()
+    current: BaseException | None = exc
+    while current is not None and id(current) not in seen:
+        seen.add(id(current))
+        if isinstance(current, socket.gaierror) or type(current).__name__ == "NameResolutionError":
+            return "name not resolved"
+        if isinstance(current, ConnectionRefusedError):
+            return "connection refused"
+        current = current.__cause__ or current.__context__
+    text = str(exc).lower()
+    if "name or service not known" in text or "failed to resolve" in text or "name not resolved" in text:
+        return "name not resolved"
+    return "connection refused" if "connection refused" in text else None
+
+
+class HostHealth:
+    """Hosts that could not be reached (not resolved, refused) ``down_after`` times are down for the run."""
+
+    def __init__(self, down_after: int, log: logging.Logger | None) -> None:
+        self._down_after = max(1, down_after)
+        self._log = log
+        self._lock = threading.Lock()
+        self._failures: dict[str, int] = {}
+        self._down: dict[str, str] = {}
+
+    def check(self, host: str, url: str) -> None:
+        reason = self._down.get(host)
+        if reason is not None:
+            raise FetchError(f"{host} is down ({reason}); not trying {url}", url=url, kind=ErrorKind.TRANSIENT)
+
+    def unreachable(self, host: str, reason: str) -> None:
+        with self._lock:
+            self._failures[host] = count = self._failures.get(host, 0) + 1
+            if count < self._down_after or host in self._down:
+                return
+            self._down[host] = reason
+        if self._log is not None:
+            self._log.warning("%s is down (%s, %d times): no more requests to it in this run", host, reason, count)
+
+    def reachable(self, host: str) -> None:
+        if self._failures.get(host):
+            with self._lock:
+                self._failures[host] = 0
 
 
 class Http:
@@ -112,17 +150,19 @@ class Http:
         rewrites: Sequence[Rewrite] = (),
         cookies: CookieJar | None = None,
         limiter: HostLimiter | None = None,
+        log: logging.Logger | None = None,
     ) -> None:
         self.net = net
+        self.log = log
         self.rewriter = Rewriter(rewrites)
         self.limiter = limiter or HostLimiter(net.per_host_connections, net.min_interval_s)
+        self.hosts = HostHealth(net.down_after, log)
         self.session = requests.Session()
         self.session.headers["User-Agent"] = net.user_agent
         if cookies is not None:
             self.session.cookies = cookies  # type: ignore[assignment]
         pool = max(10, net.per_host_connections * 2)
-        retry = _retry_policy(net, self.limiter.pause)
-        adapter = _RewritingAdapter(self.rewriter, max_retries=retry, pool_connections=pool, pool_maxsize=pool)
+        adapter = _RewritingAdapter(self.rewriter, max_retries=0, pool_connections=pool, pool_maxsize=pool)
         self.session.mount("http://", adapter)
         self.session.mount("https://", adapter)
 
@@ -133,6 +173,41 @@ class Http:
         """The limiter's key: the host name the request really goes to."""
         return urlsplit(self.rewriter(url)).hostname or ""
 
+    # -- the retry policy --------------------------------------------------------------------------------
+    def retrying(self, url: str, attempt: Callable[[], T], *, cancel: threading.Event | None = None) -> T:
+        """Call ``attempt`` (one request) until it succeeds, fails permanently, or the budget is spent.
+
+        Transient failures wait an exponential back-off (a ``Retry-After`` already paused the host in
+        the limiter, which the next attempt waits for); a host that cannot be reached is not retried
+        when its name does not resolve, and counts towards marking it down.
+        """
+        host = self.actual_host(url)
+        tries = max(1, self.net.retries + 1)
+        for n in range(1, tries + 1):
+            self.hosts.check(host, url)
+            try:
+                result = attempt()
+            except FetchError as exc:
+                unreachable = _unreachable(exc)
+                if unreachable is not None:
+                    self.hosts.unreachable(host, unreachable)
+                if exc.kind != ErrorKind.TRANSIENT or n == tries or unreachable == "name not resolved":
+                    raise
+                if not getattr(exc, "retry_after", None):
+                    self._sleep(min(MAX_BACKOFF_S, self.net.backoff_s * 2 ** (n - 1)), cancel)
+                continue
+            self.hosts.reachable(host)
+            return result
+        raise AssertionError("unreachable")
+
+    @staticmethod
+    def _sleep(seconds: float, cancel: threading.Event | None) -> None:
+        if cancel is None:
+            time.sleep(seconds)
+        elif cancel.wait(seconds):
+            raise Interrupted("interrupted")
+
+    # -- one request -------------------------------------------------------------------------------------
     @contextmanager
     def stream(
         self,
@@ -143,27 +218,31 @@ class Http:
         what: str = "a file",
         accept: tuple[int, ...] = (),
     ) -> Iterator[requests.Response]:
-        """A GET whose body is read by the caller; the host slot is held until the block ends."""
+        """One GET whose body is read by the caller; the host slot is held until the block ends.
+        Not retried: callers put it inside ``retrying``."""
         if urlsplit(url).scheme not in ("http", "https"):
             raise FetchError(f"refused to fetch {url[:200]}: only http(s) URLs are followed", url=url)
-        with self.limiter.slot(self.actual_host(url)):
+        host = self.actual_host(url)
+        with self.limiter.slot(host):
             try:
                 response = self.session.get(
                     url, headers=headers, stream=True, timeout=self.net.timeout_s, allow_redirects=True
                 )
             except requests.RequestException as exc:
-                raise FetchError(f"cannot reach {url}: {_reason(exc)}", url=url) from exc
+                raise FetchError(f"cannot reach {url}: {_reason(exc)}", url=url, kind=ErrorKind.TRANSIENT) from exc
             try:
-                if response.status_code >= 400 and response.status_code not in accept:
-                    raise FetchError(
-                        f"HTTP {response.status_code} for {url} (expected {what})",
-                        url=url,
-                        status=response.status_code,
+                status = response.status_code
+                if status >= 400 and status not in accept:
+                    error = FetchError(f"HTTP {status} for {url} (expected {what})", url=url, status=status)
+                    after = (
+                        retry_after_s(response.headers.get("Retry-After")) if status in RETRY_AFTER_STATUSES else None
                     )
+                    if after:
+                        self.limiter.pause(host, after)
+                        error.retry_after = after  # type: ignore[attr-defined]
+                    raise error
                 if refuse_html and _is_html(response):
-                    raise FetchError(
-                        f"got an HTML page instead of {what} from {url}", url=url, status=response.status_code
-                    )
+                    raise FetchError(f"got an HTML page instead of {what} from {url}", url=url, status=status)
                 yield response
             finally:
                 response.close()
@@ -175,18 +254,24 @@ class Http:
         floor = self.net.min_bytes_per_s * window
         started = mark = time.monotonic()
         since_mark = 0
-        while data := response.raw.read1(256 * 1024):
-            yield data
-            since_mark += len(data)
-            now = time.monotonic()
-            if now - mark >= window:
-                if since_mark < floor:
-                    raise FetchError(
-                        f"{url} is too slow: {since_mark} bytes in {now - mark:.0f} s "
-                        f"(less than {self.net.min_bytes_per_s:.0f} B/s, {now - started:.0f} s in all)",
-                        url=url,
-                    )
-                mark, since_mark = now, 0
+        try:
+            while data := response.raw.read1(256 * 1024):
+                yield data
+                since_mark += len(data)
+                now = time.monotonic()
+                if now - mark >= window:
+                    if since_mark < floor:
+                        raise FetchError(
+                            f"{url} is too slow: {since_mark} bytes in {now - mark:.0f} s "
+                            f"(less than {self.net.min_bytes_per_s:.0f} B/s, {now - started:.0f} s in all)",
+                            url=url,
+                            kind=ErrorKind.TRANSIENT,
+                        )
+                    mark, since_mark = now, 0
+        except (requests.RequestException, urllib3.exceptions.HTTPError, ConnectionError, TimeoutError) as exc:
+            raise FetchError(
+                f"connection broken while reading {url}: {_reason(exc)}", url=url, kind=ErrorKind.TRANSIENT
+            ) from exc
 
     def get(
         self,
@@ -199,13 +284,7 @@ class Http:
     ) -> requests.Response:
         """A GET read whole into memory (pages, JSON, playlists), refusing bodies over ``max_bytes``."""
         limit = self.net.max_page_bytes if max_bytes is None else max_bytes
-        for attempt in range(1, 4):  # urllib3 retries statuses and connects, not a body cut mid-stream
-            try:
-                return self._get_once(url, headers, refuse_html, what, limit)
-            except _BrokenBody as exc:
-                if attempt == 3:
-                    raise FetchError(str(exc), url=url) from exc.__cause__
-        raise AssertionError("unreachable")
+        return self.retrying(url, lambda: self._get_once(url, headers, refuse_html, what, limit))
 
     def _get_once(
         self, url: str, headers: dict[str, str] | None, refuse_html: bool, what: str, limit: int
@@ -216,20 +295,13 @@ class Http:
                 raise FetchError(f"response from {url} is larger than {limit} bytes ({declared} announced)", url=url)
             parts: list[bytes] = []
             total = 0
-            try:
-                for chunk in self.chunks(response, url):
-                    total += len(chunk)
-                    if total > limit:
-                        raise FetchError(f"response from {url} is larger than {limit} bytes", url=url)
-                    parts.append(chunk)
-            except (requests.RequestException, urllib3.exceptions.HTTPError, ConnectionError, TimeoutError) as exc:
-                raise _BrokenBody(f"connection broken while reading {url}: {_reason(exc)}") from exc
+            for chunk in self.chunks(response, url):
+                total += len(chunk)
+                if total > limit:
+                    raise FetchError(f"response from {url} is larger than {limit} bytes", url=url)
+                parts.append(chunk)
             response._content = b"".join(parts)
             return response
-
-
-class _BrokenBody(Exception):
-    """A body cut mid-stream: the whole (small) GET is worth trying again."""
 
 
 def _reason(exc: BaseException) -> str:
@@ -238,4 +310,6 @@ def _reason(exc: BaseException) -> str:
     for marker in ("Connection refused", "timed out", "Name or service not known", "reset by peer"):
         if marker in text:
             return marker.lower()
+    if _unreachable(exc) == "name not resolved":
+        return "name not resolved"
     return type(exc).__name__

@@ -1,32 +1,40 @@
-"""The coordinator: streams talk references through resolve, fetch and merge.
+"""The coordinator: streams URLs through expand, resolve, fetch and merge (docs/architecture.md).
 
-Resolving and fetching (network) run in one pool of ``jobs`` workers; merging (ffmpeg, CPU) runs in
-its own small pool, so a merge overlaps the next talks' downloads instead of stalling them. Only this
-loop writes the manifest and the index (one writer, no locks). A finished talk is skipped before any
-request: its row says done and its video has the recorded size on disk. Ctrl-C sets the cancel flag:
-workers stop between chunks, leaving resumable ``.part`` files, and the manifest stays consistent.
+Only this loop writes the manifest and the index (one writer, no locks). What it guarantees:
+
+- A finished talk is skipped before any request: by its key when the URL tells it, else by the
+  talks its URL led to last time.
+- One presentation, one talk: a key is worked on by one worker at a time, a key seen again in the
+  same run (a poster page and its ``slideslive.com/{id}`` URL, the same page with ``?utm=1``) is not
+  fetched again, and every URL that led to it is recorded.
+- A listing met on the way (a ``papers.html``, a page of talk links) feeds its URLs back in.
+- Budgets: ``jobs`` pages/talks resolving and ``fetch_slots`` talks downloading at once; merges
+  bounded by ``merge_slots`` with at most as many again waiting, so downloads never run far ahead
+  of what the cores can merge.
+- Ctrl-C sets the cancel flag (workers stop between chunks, leaving resumable ``.part`` files) and
+  the manifest stays consistent; a full disk stops the run with finished work kept.
 """
 
 from __future__ import annotations
 
 import os
-import queue
 import time
-from collections.abc import Callable, Iterable, Iterator
+from collections import deque
+from collections.abc import Iterable
 from concurrent.futures import FIRST_COMPLETED, Future, wait
 from dataclasses import dataclass, field
 
-from .archive import Layout
-from .errors import ConfarchiveError, ResolveError, is_disk_full
-from .executors import Executors, LocalExecutors
-from .index import page_entry, placeholder_entry, write_index
-from .model import PageInfo, Status, Talk, TalkRef, TalkResult
+from .archive import Layout, write_if_changed
+from .errors import ErrorKind, is_disk_full
+from .executors import QueuedEvents, Stages
+from .index import dumps, entry_for_row, write_index
+from .model import Expansion, Talk, TalkKey, TalkRef
 from .naming import safe_name
+from .outcome import DISK_FULL, Status, TalkResult
 from .progress import Reporter
-from .resolvers import Resolver
 from .selection import Selection
-from .store import Manifest, Row, failed_key, rebuild_rows
-from .talkwork import DISK_FULL, Fetched, StageCallback, WorkContext
+from .stages import Fetched
+from .store import Manifest, Row, rebuild_rows
 
 # The index lists every talk, so writing it costs O(talks) (measured: 10 ms for 200 talks): written
 # after every talk, a run of thousands would be quadratic. It is written after a talk finishes unless
@@ -39,7 +47,7 @@ INDEX_BUDGET = 20
 class Summary:
     done: int = 0
     skipped: int = 0
-    failed: list[tuple[str, str]] = field(default_factory=list)
+    failed: list[tuple[str, str, ErrorKind]] = field(default_factory=list)
     interrupted: bool = False
     halted: str | None = None  # why the run stopped early (a full disk, --strict)
 
@@ -50,199 +58,247 @@ class Summary:
 
 def is_finished(layout: Layout, row: Row | None) -> bool:
     """Done in the manifest and the video on disk with its recorded size: no request, no probing."""
-    if row is None or row.status != Status.DONE.value or not row.entry or not row.video_size:
+    if row is None or row.status != Status.DONE.value or row.entry is None or not row.video_size:
         return False
-    video = row.entry.get("video")
     try:
-        return isinstance(video, str) and (layout.root / video).stat().st_size == row.video_size
+        return row.entry.video is not None and (layout.root / row.entry.video).stat().st_size == row.video_size
     except OSError:
         return False
 
 
-def resolve_ref(ref: TalkRef, resolver: Resolver, ctx: WorkContext) -> Talk | TalkResult:
-    """Resolve in a worker; an expected failure becomes a failed result with a one-line reason."""
-    key = ref.key or failed_key(ref.url)
-    entry = None
-    try:
-        return resolver.resolve(ref.url)
-    except ResolveError as exc:
-        error = exc.one_line()
-        key = exc.key or key
-        entry = page_entry(key, ref.url, exc.page) if isinstance(exc.page, PageInfo) else None
-    except ConfarchiveError as exc:
-        error = exc.one_line()
-    except Exception as exc:
-        ctx.log.exception("internal error while resolving %s", ref.url)
-        error = f"internal error ({type(exc).__name__}: {exc}); please report this"
-    if ctx.cancel.is_set():
-        return TalkResult(ref.url, key, Status.PENDING, error="interrupted")
-    return TalkResult(ref.url, key, Status.FAILED, error=error, entry=entry)
-
-
-def _title(row: Row | None) -> str | None:
-    title = (row.entry or {}).get("title") if row is not None else None
-    return title if isinstance(title, str) else None
-
-
 class Pipeline:
     def __init__(
-        self, ctx: WorkContext, reporter: Reporter, selection: Selection | None = None,
-        executors: Callable[[StageCallback], Executors] | None = None, strict: bool = False,
+        self, layout: Layout, stages: Stages, events: QueuedEvents, reporter: Reporter, log: object,
+        selection: Selection | None = None, jobs: int = 2, strict: bool = False,
     ) -> None:  # fmt: skip
-        self.ctx = ctx
-        self.strict = strict
+        self.layout = layout
+        self.stages = stages
+        self.events = events
         self.reporter = reporter
+        self.log = log
         self.selection = selection or Selection()
-        self.selected = 0
-        self.layout = ctx.layout
-        self._make_executors = executors or (lambda stage: LocalExecutors(ctx, stage, ctx.settings.jobs))
-        self._events: queue.SimpleQueue[tuple[str, str]] = queue.SimpleQueue()
-        self._titles: dict[str, str] = {}
-        self._index_at = 0.0  # when the index was last written (time.monotonic)
-        self._index_cost = 0.0  # and how long that took
+        self.jobs = max(1, jobs)
+        self.strict = strict
+        self.summary = Summary()
+        self._inputs: deque[TalkRef] = deque()
+        self._urls: set[str] = set()  # input URLs taken this run
+        self._keys: dict[TalkKey, str] = {}  # talks taken this run -> the first URL that led to them
+        self._waiting: deque[TalkRef] = deque()  # expanded, to be resolved
+        self._ready: deque[tuple[Talk, str]] = deque()  # resolved and claimed, to be fetched
+        self._expanding: dict[Future[object], TalkRef] = {}
+        self._resolving: dict[Future[object], TalkRef] = {}
+        self._fetching: dict[Future[object], Talk] = {}
+        self._merging: dict[Future[object], Talk] = {}
+        self._selected = 0
+        self._titles: dict[TalkKey, str] = {}
+        self._index_at = 0.0
+        self._index_cost = 0.0
+        self._sources_changed: set[TalkKey] = set()  # done talks whose talk.json must list a new URL
 
+    # -- the run ---------------------------------------------------------------------------------------
     def run(self, refs: Iterable[TalkRef]) -> Summary:
-        summary = Summary()
+        self._inputs.extend(refs)
         fresh = not self.layout.manifest.exists()
-        executors = self._make_executors(self._stage)
         with Manifest(self.layout.manifest) as store:
             if fresh:
                 rebuild_rows(store, self.layout)  # a lost database: talk.json files say what is done
             try:
-                self._loop(iter(refs), store, executors, summary)
+                self._loop(store)
             except Exception as exc:  # the coordinator's own writes (manifest, index) on a full disk
                 if not is_disk_full(exc):
                     raise
-                self._halt(summary, DISK_FULL)
+                self._halt(DISK_FULL)
             except KeyboardInterrupt:
-                summary.interrupted = True
-                self.ctx.cancel.set()  # workers stop between chunks; .part files stay resumable
-                self.ctx.log.warning("interrupted: stopping the running downloads (Ctrl-C again to quit at once)")
+                self.summary.interrupted = True
+                self.stages.cancel()  # workers stop between chunks; .part files stay resumable
+                self.log.warning("interrupted: stopping the running downloads (Ctrl-C again to quit at once)")
                 try:
-                    executors.shutdown()
+                    self.stages.close()
                 except KeyboardInterrupt:
                     os._exit(130)
-                self._drain_events(store)
+                self._drain(store)
                 raise
             finally:
-                executors.shutdown()
+                self.stages.close()
                 try:
-                    write_index(self.layout, store.rows())
+                    self._refresh_talk_files(store)
+                    write_index(self.layout, store.rows(), store.sources())
                 except OSError as exc:
                     if not is_disk_full(exc):
                         raise
-                    self._halt(summary, DISK_FULL)
-        return summary
+                    self._halt(DISK_FULL)
+        return self.summary
 
-    def _loop(self, refs: Iterator[TalkRef], store: Manifest, executors: Executors, summary: Summary) -> None:
-        io: dict[Future[object], str] = {}
-        merging: dict[Future[object], str] = {}
-        exhausted = False
-        jobs = max(1, self.ctx.settings.jobs)
-        resolving: set[Future[object]] = set()
-        while io or merging or not exhausted:
-            while not exhausted and len(io) < jobs and len(merging) <= 2 * executors.merge_slots:
-                if summary.halted:
-                    exhausted = True
-                    break
-                if self.selection.full(self.selected + len(resolving)):
-                    exhausted = not resolving  # wait: a resolving talk may not match and free its place
-                    break
-                ref = next(refs, None)
-                if ref is None:
-                    exhausted = True
-                    break
-                if self.selection.excluded_before_resolving(ref):
-                    continue
-                row = store.get(ref.key) if ref.key else store.by_source(ref.url)
-                if is_finished(self.layout, row) and self.selection.matches(ref.url, _title(row) or ref.title):
-                    self.selected += 1
-                    summary.skipped += 1
-                    self.reporter.skipped(ref.url)
-                    continue
-                if ref.key is None and row is not None:
-                    ref = TalkRef(ref.url, row.key, ref.title)  # a failure keeps the key it had before
-                self.reporter.started(ref.url)
-                resolver = Resolver(self.ctx.http, self.ctx.settings, self.ctx.render)
-                future = executors.resolve(resolve_ref, ref, resolver, self.ctx)
-                io[future] = ref.url
-                resolving.add(future)
-            if not io and not merging:
-                continue
-            done, _ = wait([*io, *merging], timeout=0.5, return_when=FIRST_COMPLETED)
-            self._drain_events(store)
+    def _loop(self, store: Manifest) -> None:
+        while True:
+            self._admit(store)
+            if not self._busy():
+                break  # admission took everything it could: nothing left, or --limit reached
+            futures = [*self._expanding, *self._resolving, *self._fetching, *self._merging]
+            done, _ = wait(futures, timeout=0.5, return_when=FIRST_COMPLETED) if futures else (set(), set())
+            self._drain(store)
             for future in done:
-                io.pop(future, None) or merging.pop(future, None)
-                resolving.discard(future)
-                outcome = future.result()
-                if isinstance(outcome, Talk):
-                    submitted = self._resolved(outcome, store, executors, summary)
-                    if submitted is not None:
-                        io[submitted] = outcome.source_url
-                elif isinstance(outcome, Fetched):
-                    store.set_stage(outcome.talk.key, "media")  # verified on disk by the worker
-                    merging[executors.merge(outcome)] = outcome.talk.source_url
-                elif isinstance(outcome, TalkResult):
-                    self._finished(outcome, store, summary)
-        self._drain_events(store)
+                self._completed(future, store)
+        self._drain(store)
 
-    def _resolved(self, talk: Talk, store: Manifest, executors: Executors, summary: Summary) -> Future[object] | None:
-        if not self.selection.matches(talk.source_url, talk.title) or self.selection.full(self.selected):
-            self.ctx.log.debug("not selected: %s (%s)", talk.title, talk.source_url)
-            return None
-        self.selected += 1
-        row = store.get(talk.key)
-        if row is not None and row.source_url != talk.source_url and is_finished(self.layout, row):
-            summary.skipped += 1
-            self.ctx.log.info("%s is %s, already archived from %s", talk.source_url, talk.key, row.source_url)
-            self.reporter.skipped(talk.source_url)
-            return None
+    def _limit_reached(self) -> bool:
+        return self.selection.full(self._selected)
+
+    def _busy(self) -> bool:
+        return bool(self._expanding or self._resolving or self._fetching or self._merging or self._ready)
+
+    # -- admission -------------------------------------------------------------------------------------
+    def _room(self) -> int:
+        """How many more talks may still be taken under ``--limit`` (counting those on their way)."""
+        if self.selection.limit is None:
+            return 1 << 30
+        return self.selection.limit - self._selected - len(self._resolving) - len(self._waiting)
+
+    def _admit(self, store: Manifest) -> None:
+        if self.summary.halted:
+            return
+        while self._ready and len(self._fetching) < self.stages.fetch_slots:
+            if len(self._merging) > 2 * self.stages.merge_slots:
+                break  # downloads must not run far ahead of the merges
+            talk, folder = self._ready.popleft()
+            self._fetching[self.stages.fetch(talk, folder)] = talk
+        while self._waiting and len(self._resolving) < self.jobs and len(self._ready) < self.jobs:
+            ref = self._waiting.popleft()
+            if self._room() <= 0:
+                continue
+            self._resolving[self.stages.resolve(ref)] = ref
+        while self._inputs and len(self._expanding) + len(self._resolving) < self.jobs and not self._waiting:
+            if self._room() <= len(self._expanding):
+                break
+            self._take_input(self._inputs.popleft(), store)
+
+    def _take_input(self, ref: TalkRef, store: Manifest) -> None:
+        if ref.url in self._urls or self.selection.excluded_before_resolving(ref):
+            return
+        self._urls.add(ref.url)
+        if ref.key is not None and ref.key in self._keys:
+            self._also(ref.key, ref.url, store)  # the same talk again: not fetched twice
+            return
+        keys = [ref.key] if ref.key is not None else store.keys_for_source(ref.url)
+        rows = [store.get(k) for k in keys]
+        if keys and all(is_finished(self.layout, r) for r in rows):
+            titles = [r.entry.title if r and r.entry else None for r in rows]
+            if any(self.selection.matches(ref.url, t or ref.title) for t in titles):
+                for key in keys:
+                    self._skip(key, ref.url, store)
+                return
+        self.reporter.started(ref.url)
+        self._expanding[self.stages.expand(ref)] = ref
+
+    def _also(self, key: TalkKey, url: str, store: Manifest) -> None:
+        """One more URL that leads to a talk taken this run: recorded, never fetched again."""
+        store.add_source(key, url)
+        self._sources_changed.add(key)
+        self.log.debug("%s leads to %s, already taken from %s", url, key, self._keys[key])
+
+    def _skip(self, key: TalkKey, url: str, store: Manifest) -> None:
+        if key in self._keys:
+            self._also(key, url, store)
+            return
+        store.add_source(key, url)
+        self._sources_changed.add(key)
+        self._keys[key] = url
+        self._selected += 1
+        self.summary.skipped += 1
+        self.reporter.skipped(url)
+
+    def _take_talk(self, ref: TalkRef, store: Manifest) -> None:
+        """An expanded talk: resolved unless it is done, or already taken this run."""
+        assert ref.key is not None
+        if ref.key in self._keys:
+            self._also(ref.key, ref.url, store)
+            return
+        row = store.get(ref.key)
+        if is_finished(self.layout, row) and self.selection.matches(ref.url, row.entry.title if row.entry else None):
+            self._skip(ref.key, ref.url, store)
+            return
+        if self.selection.excluded_before_resolving(ref):
+            return
+        self._keys[ref.key] = ref.url
+        self._waiting.append(ref)
+
+    # -- completions -----------------------------------------------------------------------------------
+    def _completed(self, future: Future[object], store: Manifest) -> None:
+        for table in (self._expanding, self._resolving, self._fetching, self._merging):
+            table.pop(future, None)  # type: ignore[arg-type]
+        outcome = future.result()
+        if isinstance(outcome, Expansion):
+            self._expanded(outcome, store)
+        elif isinstance(outcome, Talk):
+            self._resolved(outcome, store)
+        elif isinstance(outcome, Fetched):
+            store.set_stage(outcome.talk.key, "media")  # verified on disk by the worker
+            self._merging[self.stages.merge(outcome)] = outcome.talk
+        elif isinstance(outcome, TalkResult):
+            self._finished(outcome, store)
+
+    def _expanded(self, expansion: Expansion, store: Manifest) -> None:
+        more = len(expansion.talks) + len(expansion.listed) - 1
+        if more > 0:
+            self.reporter.grow(more)
+        for ref in expansion.talks:
+            self._take_talk(ref, store)
+        self._inputs.extendleft(reversed(expansion.listed))  # a listing's talks come next, in its order
+
+    def _resolved(self, talk: Talk, store: Manifest) -> None:
+        if not self.selection.matches(talk.source_url, talk.title) or self._limit_reached():
+            self.log.debug("not selected: %s (%s)", talk.title, talk.source_url)
+            return
+        self._selected += 1
         folder = store.claim(talk.key, talk.source_url, safe_name(talk.title))
         self._titles[talk.key] = talk.title
         self.reporter.stage(talk.title, "resolved")
+        self._ready.append((talk, folder))
 
-        return executors.fetch(talk, folder)
-
-    def _stage(self, key: str, stage: str) -> None:
-        """Called from workers: queued, and written by the coordinator."""
-        self._events.put((key, stage))
-
-    def _drain_events(self, store: Manifest) -> None:
-        while True:
-            try:
-                key, stage = self._events.get_nowait()
-            except queue.Empty:
-                return
+    def _drain(self, store: Manifest) -> None:
+        for key, stage in self.events.drain():
             store.set_stage(key, stage)
-            self.reporter.stage(self._titles.get(key, key), stage)
+            self.reporter.stage(self._titles.get(key, str(key)), stage)
 
-    def _halt(self, summary: Summary, reason: str) -> None:
+    def _halt(self, reason: str) -> None:
         """Stop taking talks and stop the running ones; what is finished stays finished."""
-        if summary.halted is None:
-            summary.halted = reason
-            self.ctx.log.error("stopping: %s", reason)
-        self.ctx.cancel.set()
+        if self.summary.halted is None:
+            self.summary.halted = reason
+            self.log.error("stopping: %s", reason)
+        self._inputs.clear()
+        self._waiting.clear()
+        self._ready.clear()
+        self.stages.cancel()
 
-    def _finished(self, result: TalkResult, store: Manifest, summary: Summary) -> None:
-        self._drain_events(store)
-        if result.halt:
-            self._halt(summary, result.error or "stopped")
+    def _refresh_talk_files(self, store: Manifest) -> None:
+        """``talk.json`` of a done talk lists every URL that led to it, like the index."""
+        sources = store.sources() if self._sources_changed else {}
+        for key in self._sources_changed:
+            row = store.get(key)
+            if row is not None and row.folder and is_finished(self.layout, row):
+                entry = entry_for_row(row, sources.get(key, ()))
+                write_if_changed(self.layout, self.layout.talk_dir(row.folder) / "talk.json", dumps(entry.to_json()))
+
+    def _finished(self, result: TalkResult, store: Manifest) -> None:
+        self._drain(store)
+        failure = result.failure
+        if failure is not None and failure.kind == ErrorKind.HALTED:
+            self._halt(failure.message)
         if result.status == Status.PENDING:  # interrupted: nothing to record, it resumes next time
             return
         if result.status == Status.DONE and result.entry is not None:
-            video = result.entry.get("video")
-            size = (self.layout.root / str(video)).stat().st_size if video else None
+            video = result.entry.video
+            size = (self.layout.root / video).stat().st_size if video else None
             store.finish(result.key, result.source_url, result.entry, size)
-            summary.done += 1
-        else:
-            entry = result.entry or placeholder_entry(result.key, result.source_url)
-            store.fail(result.key, result.source_url, result.error or "unknown error", entry)
-            summary.failed.append((result.source_url, result.error or "unknown error"))
+            self.summary.done += 1
+        elif failure is not None:
+            store.fail(result.key, result.source_url, failure, result.entry)
+            self.summary.failed.append((result.source_url, failure.message, failure.kind))
             if self.strict:
-                self._halt(summary, f"stopped at the first failure (--strict): {result.source_url}")
+                self._halt(f"stopped at the first failure (--strict): {result.source_url}")
         self._titles.pop(result.key, None)  # nothing of a finished talk stays in memory
         started = time.monotonic()
         if started - self._index_at >= INDEX_BUDGET * self._index_cost:
-            write_index(self.layout, store.rows())
+            write_index(self.layout, store.rows(), store.sources())
             self._index_at, self._index_cost = started, time.monotonic() - started
         self.reporter.finished(result)

@@ -2,8 +2,10 @@
 starts, and a pause for everyone when a server answers 429/503 with ``Retry-After``.
 
 Keyed by the host name actually contacted (after URL rewrites): politeness is owed to the server that
-receives the connections. A holder of a slot never waits for another slot (a request, or a whole
-yt-dlp run whose fragments are sequential), so slots cannot deadlock.
+receives the connections. A holder of a slot never waits for another slot, so slots cannot deadlock.
+``HostLimiter`` holds for the threads of one process; ``ClusterHostLimiter`` for every process of a
+Dask cluster, through the scheduler (its clock is the wall clock: the machines of a cluster are
+expected to keep theirs in step, as NTP does).
 """
 
 from __future__ import annotations
@@ -12,6 +14,7 @@ import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
+from typing import Any
 
 
 class HostLimiter:
@@ -21,12 +24,12 @@ class HostLimiter:
         self._lock = threading.Lock()
         self._slots: dict[str, threading.BoundedSemaphore] = {}
         self._next_start: dict[str, float] = {}
-        self._paused_until: dict[str, float] = {}
+        self._paused_until: dict[str, float] = {}  # wall clock
 
     def pause(self, host: str, seconds: float) -> None:
         """No new request to ``host`` for ``seconds`` (a ``Retry-After`` answer), from any worker."""
         with self._lock:
-            until = time.monotonic() + max(0.0, seconds)
+            until = time.time() + max(0.0, seconds)
             self._paused_until[host] = max(until, self._paused_until.get(host, 0.0))
 
     @contextmanager
@@ -38,15 +41,86 @@ class HostLimiter:
             self._wait_turn(host)
             yield
 
+    def _paused(self, host: str) -> float:
+        return self._paused_until.get(host, 0.0)
+
+    def _reserve_start(self, host: str) -> float:
+        """The wall-clock time this request may start, reserving the next one's turn."""
+        with self._lock:
+            now = time.time()
+            start = max(now, self._next_start.get(host, now))
+            self._next_start[host] = start + self._min_interval
+            return start
+
     def _wait_turn(self, host: str) -> None:
-        while True:
-            with self._lock:
-                now = time.monotonic()
-                paused = self._paused_until.get(host, 0.0)
-                if paused <= now:
-                    start = max(now, self._next_start.get(host, now))
-                    self._next_start[host] = start + self._min_interval
-                    break
-            time.sleep(min(paused - now, 1.0))
-        if start > now:
-            time.sleep(start - now)
+        while (wait := self._paused(host) - time.time()) > 0:
+            time.sleep(min(wait, 1.0))
+        if self._min_interval > 0:
+            start = self._reserve_start(host)
+            if (wait := start - time.time()) > 0:
+                time.sleep(wait)
+
+
+class ClusterHostLimiter(HostLimiter):
+    """The same politeness for every process of a Dask cluster: a ``Semaphore`` per host for the
+    connections, a ``Variable`` per host for the end of a ``Retry-After`` pause (read before every
+    request), and a ``Lock`` plus ``Variable`` per host for the minimum interval (only when one is set).
+
+    ``client`` is bound when the limiter is made (in a task, or by the coordinator): slides download in
+    threads of their own, where Dask cannot find its worker. Names carry the run id: two runs may have
+    different limits.
+    """
+
+    def __init__(self, per_host: int, min_interval_s: float, run: str, client: Any) -> None:
+        super().__init__(per_host, min_interval_s)
+        self._run = run
+        self._client = client
+        self._semaphores: dict[str, Any] = {}
+
+    def _name(self, what: str, host: str) -> str:
+        return f"confarchive-{self._run}-{what}-{host}"
+
+    def _variable(self, what: str, host: str) -> Any:
+        from distributed import Variable
+
+        return Variable(self._name(what, host), client=self._client)
+
+    @staticmethod
+    def _read(variable: Any) -> float:
+        try:
+            return float(variable.get(timeout=0))
+        except Exception:  # never set: a TimeoutError
+            return 0.0
+
+    def pause(self, host: str, seconds: float) -> None:
+        super().pause(host, seconds)
+        variable = self._variable("pause", host)
+        variable.set(max(self._read(variable), time.time() + max(0.0, seconds)))
+
+    def _paused(self, host: str) -> float:
+        return max(super()._paused(host), self._read(self._variable("pause", host)))
+
+    def _reserve_start(self, host: str) -> float:
+        from distributed import Lock
+
+        with Lock(self._name("turn-lock", host), client=self._client):
+            variable = self._variable("turn", host)
+            now = time.time()
+            start = max(now, self._read(variable))
+            variable.set(start + self._min_interval)
+            return start
+
+    @contextmanager
+    def slot(self, host: str) -> Iterator[None]:
+        from distributed import Semaphore
+
+        with self._lock:
+            semaphore = self._semaphores.get(host)
+            if semaphore is None:
+                semaphore = Semaphore(
+                    self._per_host, self._name("slots", host), self._client.scheduler, self._client.loop
+                )
+                self._semaphores[host] = semaphore
+        with semaphore:
+            self._wait_turn(host)
+            yield

@@ -14,7 +14,7 @@ import threading
 
 from tqdm import tqdm
 
-from .model import Status, TalkResult
+from .outcome import Status, TalkResult
 
 
 class Reporter:
@@ -39,6 +39,14 @@ class Reporter:
         self._count()
         self._write(logging.INFO, f"[{self.count}/{self.total}] already archived: {url}")
 
+    def grow(self, n: int) -> None:
+        """More talks than first known (a listing, a page with several talks)."""
+        with self._lock:
+            self.total += n
+            if self._talks is not None:
+                self._talks.total = self.total
+                self._talks.refresh()
+
     def started(self, url: str) -> None:
         self._write(logging.DEBUG, f"resolving {url}")
 
@@ -57,7 +65,7 @@ class Reporter:
 
     def finished(self, result: TalkResult) -> None:
         self._count()
-        title = str((result.entry or {}).get("title") or result.source_url)
+        title = result.entry.title if result.entry is not None else result.source_url
         if self._live:
             with self._lock:
                 bar = self._bars.pop(title, None)
@@ -67,7 +75,8 @@ class Reporter:
         if result.status == Status.DONE:
             self._write(logging.INFO, f"{prefix} done: {title}")
         else:
-            self._write(logging.WARNING, f"{prefix} failed: {result.source_url}: {result.error}")
+            message = result.failure.message if result.failure else "unknown error"
+            self._write(logging.WARNING, f"{prefix} failed: {result.source_url}: {message}")
 
     def bytes(self, n: int) -> None:
         if self._bytes is not None:

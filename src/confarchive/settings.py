@@ -57,6 +57,7 @@ class NetworkSettings:
     # slower than min_bytes_per_s over slow_window_s is abandoned (and resumed by the next attempt).
     min_bytes_per_s: float = 1024.0
     slow_window_s: float = 30.0
+    down_after: int = 3  # a host not resolved / refusing connections this many times is down for the run
     max_page_bytes: int = 32 * 1024 * 1024  # pages, JSON, playlists
     max_file_bytes: int = 8 * 1024 * 1024 * 1024  # slides, papers, media
     user_agent: str = (
@@ -76,7 +77,7 @@ class ToolSettings:
 @dataclass(frozen=True)
 class Settings:
     archive_dir: Path = Path("archive")
-    jobs: int = 2
+    jobs: int = 2  # talks downloading at once (merges have their own budget: one per two cores)
     slide_jobs: int = 12  # measured: 200 slides at +30 ms latency need 12 in flight to be 8x a sequential loop
     paper: bool = True
     layout: str = "slides"  # slides | side-by-side | pip

@@ -1,9 +1,11 @@
-"""The SQLite manifest under ``.confarchive/``: what is done, what failed and why.
+"""The SQLite manifest under ``.confarchive/``: what is done, what failed and why, and which URLs led
+to which talk.
 
-One row per talk with its furthest verified stage; later work adds stages, not tables. Only the
-coordinator (the thread that runs the pipeline loop) opens it: workers return results. A talk is
-"finished" when its row says done and its video is on disk with the recorded size; that decision
-needs no network and no media probing, which is what makes re-running a finished archive instant.
+One row per talk (its key) with its furthest verified stage; one row per (URL, talk) pair, because a
+page may hold several talks and several URLs may lead to one. Only the coordinator (the thread that
+runs the pipeline loop) opens it: workers return results. A talk is "finished" when its row says
+done and its video is on disk with the recorded size; that decision needs no network and no media
+probing, which is what makes re-running a finished archive instant.
 """
 
 from __future__ import annotations
@@ -11,11 +13,15 @@ from __future__ import annotations
 import json
 import sqlite3
 import time
+from collections import defaultdict
 from dataclasses import dataclass
 from pathlib import Path
 
 from .archive import Layout
+from .entry import TalkEntry
+from .model import TalkKey
 from .naming import with_suffix
+from .outcome import Failure, Status
 
 STAGES = ("new", "resolved", "slides", "media", "merged", "done")
 
@@ -34,34 +40,57 @@ CREATE TABLE IF NOT EXISTS talks (
 );
 CREATE INDEX IF NOT EXISTS talks_source_url ON talks(source_url);
 CREATE UNIQUE INDEX IF NOT EXISTS talks_folder ON talks(folder COLLATE NOCASE);
+CREATE TABLE IF NOT EXISTS sources (
+    url   TEXT NOT NULL,
+    key   TEXT NOT NULL,
+    seen  REAL,
+    PRIMARY KEY (url, key)
+);
+CREATE INDEX IF NOT EXISTS sources_key ON sources(key);
 """
+# Columns added after the first release: an older manifest gets them on open.
+_ADDED_COLUMNS = {"error_kind": "TEXT", "http_status": "INTEGER"}
 
 
 @dataclass(frozen=True)
 class Row:
-    key: str
+    key: TalkKey
     source_url: str
     status: str
     stage: str
     attempts: int
     last_error: str | None
     folder: str | None
-    entry: dict[str, object] | None
+    entry: TalkEntry | None
     video_size: int | None
+    error_kind: str | None = None
+    http_status: int | None = None
 
 
-def failed_key(source_url: str) -> str:
-    """The key of a talk that failed before its real key was known."""
-    return f"url:{source_url}"
+def _entry(text: object) -> TalkEntry | None:
+    if not text:
+        return None
+    try:
+        return TalkEntry.from_json(json.loads(str(text)))
+    except ValueError:
+        return None
 
 
 class Manifest:
+    _COLUMNS = (
+        "key, source_url, status, stage, attempts, last_error, folder, entry, video_size, error_kind, http_status"
+    )
+
     def __init__(self, path: Path) -> None:
         path.parent.mkdir(parents=True, exist_ok=True)
         self._db = sqlite3.connect(path, isolation_level=None)
         self._db.execute("PRAGMA journal_mode=WAL")
         self._db.execute("PRAGMA synchronous=NORMAL")
         self._db.executescript(_SCHEMA)
+        have = {row[1] for row in self._db.execute("PRAGMA table_info(talks)")}
+        for name, kind in _ADDED_COLUMNS.items():
+            if name not in have:
+                self._db.execute(f"ALTER TABLE talks ADD COLUMN {name} {kind}")
 
     def close(self) -> None:
         self._db.close()
@@ -76,32 +105,45 @@ class Manifest:
     def _row(values: tuple[object, ...] | None) -> Row | None:
         if values is None:
             return None
-        key, url, status, stage, attempts, error, folder, entry, size = values
+        key, url, status, stage, attempts, error, folder, entry, size, kind, http = values
         return Row(
-            str(key), str(url), str(status), str(stage), int(attempts),  # type: ignore[call-overload]
-            error if error is None else str(error), folder if folder is None else str(folder),
-            json.loads(str(entry)) if entry else None, size if size is None else int(size),  # type: ignore[call-overload]
+            TalkKey.parse(str(key)), str(url), str(status), str(stage), int(attempts),  # type: ignore[call-overload]
+            error if error is None else str(error), folder if folder is None else str(folder), _entry(entry),
+            size if size is None else int(size), kind if kind is None else str(kind),  # type: ignore[call-overload]
+            http if http is None else int(http),  # type: ignore[call-overload]
         )  # fmt: skip
 
-    _COLUMNS = "key, source_url, status, stage, attempts, last_error, folder, entry, video_size"
-
-    def get(self, key: str) -> Row | None:
-        cur = self._db.execute(f"SELECT {self._COLUMNS} FROM talks WHERE key = ?", (key,))
-        return self._row(cur.fetchone())
-
-    def by_source(self, source_url: str) -> Row | None:
-        """The row a URL led to last time; a resolved row wins over an early failure."""
-        cur = self._db.execute(
-            f"SELECT {self._COLUMNS} FROM talks WHERE source_url = ? ORDER BY key LIKE 'url:%' LIMIT 1",
-            (source_url,),
-        )
+    def get(self, key: TalkKey) -> Row | None:
+        cur = self._db.execute(f"SELECT {self._COLUMNS} FROM talks WHERE key = ?", (str(key),))
         return self._row(cur.fetchone())
 
     def rows(self) -> list[Row]:
         cur = self._db.execute(f"SELECT {self._COLUMNS} FROM talks ORDER BY key")
         return [r for r in map(self._row, cur.fetchall()) if r is not None]
 
-    def claim(self, key: str, source_url: str, base_name: str) -> str:
+    # -- which URLs led to which talk --------------------------------------------------------------------
+    def add_source(self, key: TalkKey, url: str) -> None:
+        self._db.execute(
+            "INSERT OR IGNORE INTO sources (url, key, seen) VALUES (?, ?, ?)", (url, str(key), time.time())
+        )
+
+    def keys_for_source(self, url: str) -> list[TalkKey]:
+        """The talks this URL led to last time (a provisional ``url:`` key only when nothing better)."""
+        cur = self._db.execute(
+            "SELECT key FROM sources WHERE url = ? UNION SELECT key FROM talks WHERE source_url = ?", (url, url)
+        )  # talks.source_url: manifests written before the sources table
+        keys = sorted({TalkKey.parse(k) for (k,) in cur.fetchall()})
+        real = [k for k in keys if not k.provisional]
+        return real or keys
+
+    def sources(self) -> dict[TalkKey, tuple[str, ...]]:
+        found: dict[TalkKey, list[str]] = defaultdict(list)
+        for url, key in self._db.execute("SELECT url, key FROM sources ORDER BY seen, url"):
+            found[TalkKey.parse(key)].append(url)
+        return {k: tuple(v) for k, v in found.items()}
+
+    # -- the life of a talk ------------------------------------------------------------------------------
+    def claim(self, key: TalkKey, source_url: str, base_name: str) -> str:
         """Record a resolved talk and the folder it owns: its title, or ``title [key]`` when taken.
 
         Claims persist, so a talk keeps its folder across runs whatever order talks finish in.
@@ -111,43 +153,55 @@ class Manifest:
             folder = existing.folder
         else:
             taken = self._db.execute(
-                "SELECT 1 FROM talks WHERE folder = ? COLLATE NOCASE AND key != ?", (base_name, key)
+                "SELECT 1 FROM talks WHERE folder = ? COLLATE NOCASE AND key != ?", (base_name, str(key))
             ).fetchone()
-            folder = with_suffix(base_name, key) if taken or base_name.startswith(".") else base_name
-        self._db.execute("DELETE FROM talks WHERE key = ?", (failed_key(source_url),))
+            folder = with_suffix(base_name, str(key)) if taken or base_name.startswith(".") else base_name
+        provisional = str(TalkKey.for_url(source_url))
+        self._db.execute("DELETE FROM talks WHERE key = ?", (provisional,))
+        self._db.execute("DELETE FROM sources WHERE key = ?", (provisional,))
         self._db.execute(
             """INSERT INTO talks (key, source_url, status, stage, folder, updated_at)
                VALUES (?, ?, 'pending', 'resolved', ?, ?)
                ON CONFLICT(key) DO UPDATE SET folder = excluded.folder, status = 'pending',
                    stage = CASE WHEN stage = 'new' THEN 'resolved' ELSE stage END,
                    updated_at = excluded.updated_at""",
-            (key, source_url, folder, time.time()),
+            (str(key), source_url, folder, time.time()),
         )
+        self.add_source(key, source_url)
         return folder
 
-    def set_stage(self, key: str, stage: str) -> None:
+    def set_stage(self, key: TalkKey, stage: str) -> None:
         assert stage in STAGES, stage
-        self._db.execute("UPDATE talks SET stage = ?, updated_at = ? WHERE key = ?", (stage, time.time(), key))
+        self._db.execute("UPDATE talks SET stage = ?, updated_at = ? WHERE key = ?", (stage, time.time(), str(key)))
 
-    def finish(self, key: str, source_url: str, entry: dict[str, object], video_size: int | None) -> None:
+    def finish(self, key: TalkKey, source_url: str, entry: TalkEntry, video_size: int | None) -> None:
         self._db.execute(
             """INSERT INTO talks (key, source_url, status, stage, attempts, entry, video_size, updated_at)
                VALUES (?, ?, 'done', 'done', 1, ?, ?, ?)
                ON CONFLICT(key) DO UPDATE SET status = 'done', stage = 'done', last_error = NULL,
-                   attempts = attempts + 1, entry = excluded.entry, video_size = excluded.video_size,
-                   updated_at = excluded.updated_at""",
-            (key, source_url, json.dumps(entry), video_size, time.time()),
+                   error_kind = NULL, http_status = NULL, attempts = attempts + 1, entry = excluded.entry,
+                   video_size = excluded.video_size, updated_at = excluded.updated_at""",
+            (str(key), source_url, json.dumps(entry.to_json()), video_size, time.time()),
         )
+        self.add_source(key, source_url)
 
-    def fail(self, key: str, source_url: str, error: str, entry: dict[str, object] | None) -> None:
+    def fail(self, key: TalkKey, source_url: str, failure: Failure, entry: TalkEntry | None) -> None:
+        """Record a failure, unless the talk is done: a finished talk is never recorded as failed."""
         self._db.execute(
-            """INSERT INTO talks (key, source_url, status, attempts, last_error, entry, updated_at)
-               VALUES (?, ?, 'failed', 1, ?, ?, ?)
+            """INSERT INTO talks (key, source_url, status, attempts, last_error, error_kind, http_status, entry,
+                                  updated_at)
+               VALUES (?, ?, 'failed', 1, ?, ?, ?, ?, ?)
                ON CONFLICT(key) DO UPDATE SET status = 'failed', last_error = excluded.last_error,
+                   error_kind = excluded.error_kind, http_status = excluded.http_status,
                    attempts = attempts + 1, entry = COALESCE(excluded.entry, entry),
-                   updated_at = excluded.updated_at""",
-            (key, source_url, error, json.dumps(entry) if entry else None, time.time()),
-        )
+                   updated_at = excluded.updated_at
+               WHERE status != 'done'""",
+            (
+                str(key), source_url, failure.message, failure.kind.value, failure.status,
+                json.dumps(entry.to_json()) if entry else None, time.time(),
+            ),
+        )  # fmt: skip
+        self.add_source(key, source_url)
 
 
 def rebuild_rows(store: Manifest, layout: Layout) -> int:
@@ -158,14 +212,15 @@ def rebuild_rows(store: Manifest, layout: Layout) -> int:
     count = 0
     for talk_json in sorted(layout.root.glob("*/talk.json")):
         try:
-            entry = json.loads(talk_json.read_text(encoding="utf-8"))
-            key, source, video = entry["key"], entry["source_url"], entry["video"]
-            size = (layout.root / video).stat().st_size
-        except (OSError, ValueError, KeyError, TypeError):
+            entry = TalkEntry.from_json(json.loads(talk_json.read_text(encoding="utf-8")))
+            size = (layout.root / str(entry.video)).stat().st_size if entry.video else None
+        except (OSError, ValueError):
             continue
-        if entry.get("status") != "done" or not isinstance(key, str) or not isinstance(source, str):
+        if entry.status != Status.DONE.value or size is None:
             continue
-        store.claim(key, source, talk_json.parent.name)
-        store.finish(key, source, entry, size)
+        store.claim(entry.key, entry.source_url, talk_json.parent.name)
+        store.finish(entry.key, entry.source_url, entry, size)
+        for url in entry.source_urls:
+            store.add_source(entry.key, url)
         count += 1
     return count

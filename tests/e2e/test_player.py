@@ -26,7 +26,7 @@ from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.support.ui import Select, WebDriverWait
 
-from confarchive.webpage import render_player
+from confarchive.player import render_player
 from tests.conftest import run_cli
 from tests.world import World
 

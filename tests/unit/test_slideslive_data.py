@@ -9,7 +9,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from confarchive.errors import ConfarchiveError
-from confarchive.resolvers.slideslive_data import (
+from confarchive.sites.slideslive.data import (
     PlayerInfo,
     RawSlide,
     SlideList,

@@ -7,7 +7,6 @@ use it, through ``python -m tests.world serve`` or directly.
 
 from __future__ import annotations
 
-import json
 import re
 import threading
 from functools import cache
@@ -15,22 +14,10 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 from .assets import make_clip, make_hls, make_m4a, make_pdf, make_video, slide_image, webvtt
-from .catalog import (
-    ACL_HOST,
-    ALL_HOSTS,
-    ICLR_HOST,
-    MEDIA_HOST,
-    NEURIPS_HOST,
-    PAPER_HOST,
-    SESSION_COOKIE,
-    TALKS,
-    YODA_HOST,
-    FixtureTalk,
-)  # fmt: skip
-from .listings import MINICONF_PAPERS_HTML, iclr_papers_json, neurips_papers_page
-from .pages import login_page, poster_page
+from .catalog import ACL_HOST, ALL_HOSTS, MEDIA_HOST, PAPER_HOST, SESSION_COOKIE, TALKS, YODA_HOST, FixtureTalk
+from .conferences import ConferenceRoutes
 from .server import Request, Response, WorldHTTPServer, WorldState
-from .slideslive import HTML, SlidesLiveRoutes, quality_for, subtitles_url, token_for, video_id
+from .slideslive import SlidesLiveRoutes, quality_for, subtitles_url, token_for, video_id
 
 __all__ = ["TALKS", "FixtureTalk", "Request", "Response", "World", "token_for"]
 
@@ -43,6 +30,7 @@ class World:
         self.by_page = {(t.page_host, t.page_path): t for t in talks}
         self.state = WorldState(self._route)
         self._slideslive = SlidesLiveRoutes(self)
+        self._conferences = ConferenceRoutes(self)
         self._server: WorldHTTPServer | None = None
         self._thread: threading.Thread | None = None
 
@@ -145,8 +133,13 @@ class World:
         """Every path a complete archive of ``talk`` must have requested (nothing reached elsewhere)."""
         pid = talk.pid
         paths: set[str] = set()
-        if not talk.page.startswith("slideslive-"):
-            paths |= {f"/{talk.page_host}{talk.page_path}", f"/{PAPER_HOST}/pdf"}
+        if talk.page == "embedded":
+            pass  # archived through the page that embeds it
+        elif not talk.page.startswith("slideslive-"):
+            paths.add(f"/{talk.page_host}{talk.page_path}")
+            if talk.paper_url is not None and talk.page not in ("keynote", "livestream", "ml4h", "chil-highlights"):
+                paper = urlsplit(talk.paper_url)
+                paths.add(f"/{paper.hostname}{paper.path}")
         if not talk.slideslive:
             return paths | {f"/{MEDIA_HOST}/videos/{talk.forum}.mp4"}
         paths.add(f"/slideslive.com/embed/presentation/{pid}")
@@ -192,37 +185,12 @@ class World:
             YODA_HOST: self._yoda,
             MEDIA_HOST: self._media_host,
             PAPER_HOST: self._paper_host,
-        }.get(req.host, self._conference)
+        }.get(req.host, self._conferences.route)
         return handler(req)
-
-    def _conference(self, req: Request) -> Response | None:
-        talk = self.by_page.get((req.host, req.path))
-        if talk is not None:
-            if talk.login and not self.logged_in(req):
-                return Response(body=login_page(talk).encode(), content_type=HTML)
-            return Response(body=poster_page(talk).encode(), content_type=HTML)
-        if m := re.fullmatch(r"(.*/)talk_(\w+)\.json", req.path):  # what a JS-only page fetches
-            talk = next((t for t in self.talks.values() if t.forum == m.group(2) and t.page_host == req.host), None)
-            if talk is None or (talk.login and not self.logged_in(req)):
-                return None
-            return Response(body=json.dumps({"slideslive": talk.pid}).encode(), content_type="application/json")
-        return self._listing(req)
-
-    def _listing(self, req: Request) -> Response | None:
-        if req.host == ICLR_HOST and req.path == "/virtual_2020/papers.html":
-            return Response(body=MINICONF_PAPERS_HTML.encode(), content_type=HTML)
-        if req.host == ICLR_HOST and req.path == "/virtual_2020/papers.json":
-            return Response(body=iclr_papers_json(self.listed(ICLR_HOST)), content_type="application/json")
-        if req.host == NEURIPS_HOST and req.path == "/virtual/2021/papers.html":
-            talks = self.listed(NEURIPS_HOST)
-            page = int(req.query.get("page", ["1"])[0])
-            shown = talks[:2] if page == 1 else [*talks[2:], talks[0]]  # page 2 repeats a talk
-            return Response(body=neurips_papers_page(shown, page, 2), content_type=HTML)
-        return None
 
     def listed(self, host: str) -> list[FixtureTalk]:
         """The talks a listing page of ``host`` shows, in the site's own order."""
-        return [t for t in self.talks.values() if t.page_host == host and t.slideslive and not t.login]
+        return self._conferences.listed(host)
 
     def _yoda(self, req: Request) -> Response | None:
         m = re.fullmatch(r"/([YC]\d+_\w+)/((?:audio/|video/)?[\w.]+)", req.path)
@@ -251,7 +219,7 @@ class World:
         if talk is None or talk.media != "url" or m is None or (m.group(1) == "private") != talk.login:
             return None
         if talk.login and not self.logged_in(req):
-            return Response(403, b"<html>Forbidden</html>", HTML)
+            return Response(403, b"<html>Forbidden</html>", "text/html; charset=utf-8")
         return Response(file=self.media_path(talk), content_type="audio/mp4")
 
     def _paper_host(self, req: Request) -> Response | None:

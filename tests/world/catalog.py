@@ -25,11 +25,20 @@ ACL_HOST = "acl.fixture.invalid"
 ALLOWED_HOST = "allowed-conference.fixture.invalid"
 OLD_HOST = "iclr-old.fixture.invalid"
 NEURIPS_HOST = "neurips.fixture.invalid"
+EMNLP_HOST = "emnlp.fixture.invalid"
+AKBC_HOST = "akbc.fixture.invalid"
+CHIL_HOST = "chil.fixture.invalid"
+ML4H_HOST = "ml4h.fixture.invalid"
+LIB_HOST = "cdn.fixture.invalid"  # the JavaScript libraries a listing loads (d3, jQuery): our own shims
 YOUTUBE_HOST = "www.youtube.com"  # never reachable offline: detection only
 VIMEO_HOST = "player.vimeo.com"
 SESSION_COOKIE = ("sessionid", "fixture-session-7f3a")  # what the login-protected pages want
-CONFERENCE_HOSTS = (ICLR_HOST, MINICONF_HOST, ACL_HOST, OLD_HOST, NEURIPS_HOST)
-NOT_SLIDESLIVE = ("no-video", "video-tag", "og-video", "youtube", "vimeo")
+CONFERENCE_HOSTS = (
+    ICLR_HOST, MINICONF_HOST, ACL_HOST, OLD_HOST, NEURIPS_HOST, EMNLP_HOST, AKBC_HOST, CHIL_HOST, ML4H_HOST, LIB_HOST,
+)  # fmt: skip
+NOT_SLIDESLIVE = ("no-video", "video-tag", "og-video", "youtube", "vimeo", "commented", "acl-novideo")
+# Pages that hold no talk of their own but link to SlidesLive talks (a business meeting).
+LINK_PAGES = ("meeting",)
 ALL_HOSTS = (*SLIDESLIVE_HOSTS, YODA_HOST, MEDIA_HOST, PAPER_HOST, ALLOWED_HOST, *CONFERENCE_HOSTS)
 
 
@@ -48,6 +57,9 @@ class FixtureTalk:
     ``domain_lock``: the only domain the embed page accepts as Referer; others are redirected.
     ``formats``/``sizes``: per slide image format and size (default PNG 640x360).
     ``video_slides``: (slide number, whether its clip's server is known) for ``"type": "video"`` slides.
+    ``parts``: further talks embedded on this page, in order, with the heading before each (a keynote's
+    "Question and Answer Session", a tutorial's "Live Session 1"); they are talks of their own whose
+    ``page`` is ``embedded`` (no page but the SlidesLive API). ``linked``: talks the page only links to.
     """
 
     name: str
@@ -63,7 +75,6 @@ class FixtureTalk:
     player: str = "current"
     images: str = "original"
     forum: str = ""
-    second_pid: str | None = None  # a second embed on the page (the Q&A session)
     player_format: str = "extm3u"
     domain_lock: str | None = None
     formats: tuple[str, ...] = ()
@@ -74,6 +85,9 @@ class FixtureTalk:
     audio_bitrate: str = "64k"  # benchmarks raise it (with noise instead of a tone) for big files
     in_sample: bool = True  # part of the sample conference (world.urls(), the demo)
     login: bool = False  # the page and the media want the session cookie
+    parts: tuple[tuple[str, str], ...] = ()
+    linked: tuple[str, ...] = ()
+    paper: str = "openreview"  # openreview (absolute), empty (citation_pdf_url=""), relative (/pdf/...)
 
     @property
     def sorted_times(self) -> tuple[int, ...]:
@@ -103,14 +117,37 @@ class FixtureTalk:
             "private": ACL_HOST,
             "virtual2021": NEURIPS_HOST,
             "no-video": MINICONF_HOST,
+            "acl-novideo": ACL_HOST,
+            "keynote": ICLR_HOST,
+            "tutorial": ACL_HOST,
+            "meeting": ACL_HOST,
+            "acl-paper": ACL_HOST,
+            "livestream": EMNLP_HOST,
+            "commented": AKBC_HOST,
+            "akbc": AKBC_HOST,
+            "chil": CHIL_HOST,
+            "chil-highlights": CHIL_HOST,
+            "ml4h": ML4H_HOST,
         }.get(self.page, "slideslive.com")
 
     @property
     def page_path(self) -> str:
         if self.page == "slideslive-public":
             return f"/{self.pid}/{self.forum or 'talk'}"
-        if self.page == "slideslive-embed":
+        if self.page in ("slideslive-embed",):
             return f"/embed/presentation/{self.pid}"
+        special = {
+            "embedded": f"/{self.pid}",
+            "keynote": f"/virtual_2020/speaker_{self.forum}.html",
+            "tutorial": f"/tutorial_{self.forum}.html",
+            "meeting": f"/plenary_session_{self.forum}.html",
+            "livestream": "/livestream.html",
+            "ml4h": "/2021/index.html",
+            "chil": f"/proceeding_{self.forum}.html",
+            "chil-highlights": "/highlights.html",
+        }
+        if self.page in special:
+            return special[self.page]
         if self.page_host == ICLR_HOST or self.page_host == OLD_HOST:
             return f"/virtual_2020/poster_{self.forum}.html"
         if self.page_host == ACL_HOST:
@@ -127,11 +164,20 @@ class FixtureTalk:
     @property
     def has_video(self) -> bool:
         """A talk confarchive can archive offline (SlidesLive or a direct video file)."""
-        return self.page not in ("no-video", "youtube", "vimeo")
+        return self.page not in ("no-video", "youtube", "vimeo", "commented", "acl-novideo", *LINK_PAGES)
+
+    @property
+    def paper_url(self) -> str | None:
+        """The paper as the page's citation_pdf_url names it (logical, absolute), None when empty."""
+        if self.paper == "empty":
+            return None
+        if self.paper == "relative":
+            return f"https://{self.page_host}/pdf/{self.forum}.pdf"
+        return f"http://www.openreview.net/pdf?id={self.forum}"
 
     @property
     def slideslive(self) -> bool:
-        return self.page not in NOT_SLIDESLIVE
+        return self.page not in NOT_SLIDESLIVE and self.page not in LINK_PAGES
 
     @property
     def video_url(self) -> str:
@@ -174,9 +220,9 @@ TALKS: tuple[FixtureTalk, ...] = (
         slide_times_ms=(6120, 0, 2480, 10_333), duration_ms=14_500, slides="xml", media="url",
     ),
     FixtureTalk(
-        name="ben", pid="99000103", forum="3", page="double", conference="ACL 2020",
+        name="ben", pid="99000103", forum="main.3", page="acl-paper", conference="ACL 2020",
         title="Learning & Forgetting in Language Models", authors=("Grace Hopper",),
-        slide_times_ms=(0, 3003, 7777), duration_ms=11_000, player="ben",
+        slide_times_ms=(0, 3003, 7777), duration_ms=11_000, player="ben", paper="empty",
     ),
     FixtureTalk(
         name="rs", pid="99000104", forum="4", page="single", conference="ACL 2020",
@@ -184,14 +230,18 @@ TALKS: tuple[FixtureTalk, ...] = (
         slide_times_ms=(250, 5050, 8125), duration_ms=12_000, images="rs",
     ),
     FixtureTalk(
-        name="unquoted", pid="99000105", forum="5", page="unquoted", conference="ACL 2020",
-        title="An EMNLP Livestream With an Unquoted Id", authors=("Claude Shannon",),
+        name="unquoted", pid="99000105", forum="livestream", page="livestream", conference="EMNLP 2020",
+        title="Livestream", authors=(),
         slide_times_ms=(0, 4500), duration_ms=9_000, media="url",
     ),
     FixtureTalk(
-        name="two-embeds", pid="99000106", forum="6", page="two-embeds", conference="ACL 2020",
-        title="Talk and Q&A on One Page", authors=("John McCarthy", "Marvin Minsky"),
-        slide_times_ms=(0, 2222, 6001), duration_ms=10_000, second_pid="99000199",
+        name="keynote", pid="99000106", forum="6", page="keynote", conference="ICLR 2020",
+        title="Keynote: Talk and Q&A on One Page", authors=("John McCarthy",),
+        slide_times_ms=(0, 2222, 6001), duration_ms=10_000, parts=(("keynote-qa", "Question and Answer Session"),),
+    ),
+    FixtureTalk(
+        name="keynote-qa", pid="99000199", page="embedded", title="Live Q&A With John McCarthy", authors=(),
+        slide_times_ms=(0, 1500), duration_ms=4_000, media="url", in_sample=False,
     ),
     FixtureTalk(
         name="plain-link", pid="99000107", forum="plain7", page="plain-link", conference="MiniConf 2020",
@@ -279,6 +329,70 @@ TALKS: tuple[FixtureTalk, ...] = (
             slide_times_ms=(0, 2000), duration_ms=4_000, media="url", in_sample=False,
         )
         for n in (1, 2, 3)
+    ),
+    # -- real conference shapes (issue 13) ---------------------------------------------------------------
+    FixtureTalk(
+        name="tutorial", pid="99000132", forum="T1", page="tutorial", conference="ACL 2020",
+        title="T1: Interpretability for Language Models", authors=("Ada Lovelace",),
+        slide_times_ms=(0, 2000), duration_ms=4_000, media="url",
+        parts=(("tutorial-2", "Live Session 1"), ("tutorial-3", "Live Session 2")),
+    ),
+    *(
+        FixtureTalk(
+            name=f"tutorial-{n}", pid=f"9900013{n + 1}", page="embedded", title=f"Tutorial T1, live part {n - 1}",
+            authors=(), slide_times_ms=(0, 1000), duration_ms=3_000, media="url", in_sample=False,
+        )
+        for n in (2, 3)
+    ),
+    FixtureTalk(
+        name="meeting", pid="00000035", forum="business_meeting", page="meeting", conference="ACL 2020",
+        title="Business Meeting", authors=("Host: Alan Kay",), slide_times_ms=(), duration_ms=0,
+        linked=("meeting-1", "meeting-2", "meeting-3"),
+    ),
+    *(
+        FixtureTalk(
+            name=f"meeting-{n}", pid=f"9900013{n + 5}", page="embedded", title=title, authors=(),
+            slide_times_ms=(0, 1200), duration_ms=3_000, media="url", in_sample=False,
+        )
+        for n, title in ((1, "Secretary's Report"), (2, "Treasurer's Report"), (3, "Awards of the Year"))
+    ),
+    FixtureTalk(
+        name="commented", pid="99038922", forum="akbc1", page="commented", conference="AKBC 2022",
+        title="A Poster Whose Only Embed Is Commented Out", authors=("Pat Hanrahan",),
+        slide_times_ms=(), duration_ms=0,
+    ),
+    FixtureTalk(
+        name="akbc", pid="99000139", forum="akbc2", page="akbc", conference="AKBC 2022",
+        title="A Poster With a Relative Paper Link", authors=("Radia Perlman",),
+        slide_times_ms=(0, 2000), duration_ms=4_000, media="url", paper="relative",
+    ),
+    FixtureTalk(
+        name="ml4h", pid="99000140", forum="ml4h", page="ml4h", conference=None,
+        title="ML4H", authors=(), slide_times_ms=(0, 2000), duration_ms=4_000, media="url",
+    ),
+    FixtureTalk(
+        name="chil", pid="99000141", forum="P07", page="chil", conference="CHIL 2021",
+        title="Fair Triage Models for Emergency Departments", authors=("Regina Barzilay",),
+        slide_times_ms=(0, 2000), duration_ms=4_000, media="url",
+    ),
+    FixtureTalk(
+        name="chil-highlights", pid="99000142", page="chil-highlights", conference="CHIL 2021",
+        title="Highlights", authors=(), slide_times_ms=(0, 2000), duration_ms=4_000, media="url",
+        parts=(("chil-highlights-2", "Day 2 - Keynotes"),),
+    ),
+    FixtureTalk(
+        name="chil-highlights-2", pid="99000143", page="embedded", title="CHIL Day 2", authors=(),
+        slide_times_ms=(0, 1000), duration_ms=3_000, media="url", in_sample=False,
+    ),
+    FixtureTalk(
+        name="old-build-2", pid="99000144", forum="OldBuild44", page="old-build", conference="ICLR 2020",
+        title="A Second Poster of the Older Build", authors=("Geoffrey Hinton",),
+        slide_times_ms=(0, 2000), duration_ms=4_000, media="url",
+    ),
+    FixtureTalk(
+        name="acl-novideo", pid="00000045", forum="demo.45", page="acl-novideo", conference="ACL 2020",
+        title="A Demo Paper Without a Video", authors=("Nobody Else",), slide_times_ms=(), duration_ms=0,
+        in_sample=False,
     ),
     FixtureTalk(
         name="no-video", pid="00000000", forum="novideo9", page="no-video", conference="MiniConf 2020",

@@ -8,6 +8,7 @@ metas, and a page with no video at all. Static HTML never contains the player if
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from html import escape
 
 from .catalog import FixtureTalk
@@ -44,7 +45,8 @@ def _metas(talk: FixtureTalk, conference: bool) -> str:
         lines.append(f'<meta name="citation_conference_title" content="{escape(talk.conference)}" />')
     lines.append('<meta name="citation_publication_date" content="2020/04/26" />')
     lines.append(f'<meta name="citation_abstract" content="Abstract of {escape(talk.title)}." />')
-    lines.append(f'<meta name="citation_pdf_url" content="http://www.openreview.net/pdf?id={talk.forum}" />')
+    pdf = "" if talk.paper == "empty" else f"/pdf/{talk.forum}.pdf" if talk.paper == "relative" else talk.paper_url
+    lines.append(f'<meta name="citation_pdf_url" content="{pdf}" />')
     return "\n".join(lines) + "\n"
 
 
@@ -54,20 +56,29 @@ def _authors_links(talk: FixtureTalk) -> str:
     return "\n      ".join(links)  # a trailing comma after the last author, as seen on real pages
 
 
-def _card(talk: FixtureTalk, authors_html: str, title_tag: str = "h2") -> str:
+def _card(talk: FixtureTalk, authors_html: str, title_tag: str = "h2", subtitle_tag: str = "h3") -> str:
     cls = "card-title main-title text-center" if title_tag == "h2" else "card-title"
     return f"""<body>
+<nav class="navbar navbar-expand-lg"><a class="navbar-brand" href="index.html">Conference</a>
+  <h1 class="nav-title">Virtual Conference</h1>
+  <a class="nav-link" href="papers.html">Papers</a> <a class="nav-link" href="paper_vis.html">Visualization</a>
+</nav>
 <div class="pp-card m-3">
   <div class="card-header">
     <{title_tag} class="{cls}" style="">
       {escape(talk.title)}
     </{title_tag}>
-    <h3 class="card-subtitle mb-2 text-muted text-center">
+    <{subtitle_tag} class="card-subtitle mb-2 text-muted text-center">
       {authors_html}
-    </h3>
+    </{subtitle_tag}>
     <div class="text-center p-3">
       <a class="card-link" data-toggle="collapse" role="button" href="#details">Abstract</a>
-      <a class="card-link" target="_blank" href="http://www.openreview.net/pdf?id={talk.forum}">Paper</a>
+      <a class="card-link" target="_blank" href="{talk.paper_url or ""}">Paper</a>
+      <!--  -->
+      <!-- <a href="{talk.pid}" target="_blank"  class="card-link"> -->
+      <!--   Slides -->
+      <!-- </a> -->
+      <!--  -->
     </div>
   </div>
 </div>
@@ -84,6 +95,11 @@ def _card(talk: FixtureTalk, authors_html: str, title_tag: str = "h2") -> str:
 
 def _embed(container: str, id_expr: str) -> str:
     return _EMBED_SCRIPT.format(container=container, id_expr=id_expr)
+
+
+def embed_html(container: str, id_expr: str) -> str:
+    """The embed as MiniConf templates write it: a container and the script that fills it."""
+    return _embed(container, id_expr)
 
 
 _JS_ONLY_EMBED = """<div id="presentation-embed" class="slp my-auto"></div>
@@ -128,8 +144,37 @@ def _virtual_2021(talk: FixtureTalk) -> str:
     return head + card + _embed(f"presentation-embed-{talk.pid}", f'"{talk.pid}"') + "</body>\n</html>\n"
 
 
-def poster_page(talk: FixtureTalk) -> str:
-    """The conference page of ``talk`` in its variant."""
+SIMILAR = """<h2> Similar Papers </h2>
+<div class="cards row">
+  <div class="pp-card"><a href="poster_SimilarA1.html" class="text-muted">
+    <h5 class="card-title">A Related Poster</h5></a>
+    <h6 class="card-subtitle text-muted" align="center">
+      Someone Else,
+      Another Person,
+    </h6></div>
+  <div class="pp-card"><a href="poster_SimilarB2.html" class="text-muted">
+    <h5 class="card-title">Another One</h5></a>
+    <h6 class="card-subtitle text-muted" align="center">
+      Third Author,
+    </h6></div>
+</div>
+<footer class="footer bg-light p-4"><h1>Contact us</h1>
+  <a href="https://www.youtube.com/channel/UCfixture">Our channel</a></footer>
+"""
+CHAT = (
+    '<div class="col-md-5 col-xs-12 p-2"><div id="gitter" class="slp">'
+    '<iframe frameborder="0" src="https://chat.fixture.invalid/channel/{forum}?layout=embedded" height="700px" '
+    'width="100%"></iframe></div></div>\n'
+)
+
+
+def poster_page(talk: FixtureTalk, talk_of: Callable[[str], FixtureTalk] | None = None) -> str:
+    """The conference page of ``talk`` in its variant (``talk_of`` finds the talks a page also holds)."""
+    from .realpages import REAL_PAGES
+
+    if talk.page in REAL_PAGES:
+        assert talk_of is not None
+        return REAL_PAGES[talk.page](talk, talk_of)
     if talk.page in ("js-only", "private"):
         head = _HEAD.format(site="ICLR", title=escape(talk.title), metas=_metas(talk, conference=False))
         embed = _JS_ONLY_EMBED.format(json_name=talk_json_name(talk))
@@ -154,14 +199,29 @@ def poster_page(talk: FixtureTalk) -> str:
     page = {"legacy": "double", "locked": "single", "cdn": "miniconf", "mixed": "miniconf"}.get(talk.page, talk.page)
     page = "iclr2020" if page == "video-slides" else page
     pid = talk.pid
-    if page == "iclr2020":  # metas AFTER </head>; the id in the container
+    if page == "iclr2020":  # metas AFTER </head>; the id in the container; chat beside it; similar papers
         head = _HEAD.format(site="ICLR", title=escape(talk.title), metas="")
-        body = _card(talk, _authors_links(talk)) + _embed(f"presentation-embed-{pid}", f"'{pid}'")
+        embed = '<div class="row m-2"><div class="col-md-7 col-xs-12 my-auto p-2">\n'
+        embed += (
+            _embed(f"presentation-embed-{pid}", f"'{pid}'") + "</div>\n" + CHAT.format(forum=talk.forum) + "</div>\n"
+        )
+        body = _card(talk, _authors_links(talk)) + embed + SIMILAR
         return head + _metas(talk, conference=False) + body + "</body>\n</html>\n"
-    if page == "old-build":  # no metas at all, <h3 class="card-title">, authors as plain text
+    if page == "old-build":  # no metas, <h3 class="card-title">, <h6> authors each with a comma, an empty link
         head = _HEAD.format(site="ICLR", title=escape(talk.title), metas="")
-        body = _card(talk, escape(", ".join(talk.authors)) + ",", title_tag="h3")
+        authors = "\n      ".join(f"{escape(a)}," for a in talk.authors)
+        body = _card(talk, authors, title_tag="h3", subtitle_tag="h6")
+        body += '<a href="" class="card-link">Slides</a>\n'
         return head + body + _embed(f"presentation-embed-{pid}", f"'{pid}'") + "</body>\n</html>\n"
+    if page == "acl-paper":  # metas in <head>; a bare container; a "pre-recorded video" link; similar papers
+        head = _HEAD.format(site="ACL2020", title=escape(talk.title), metas=_metas(talk, conference=True))
+        link = (
+            '<div class="text-muted text-center">You can open the\n'
+            f'<a href="https://slideslive.com/{pid}" target="_blank">pre-recorded video</a>'
+            " in a separate window.</div>\n"
+        )
+        embed = "<!-- Slides Live-->\n" + _embed("presentation-embed", f'"{pid}"')
+        return head + _card(talk, _authors_links(talk)) + link + embed + SIMILAR + "</body>\n</html>\n"
     metas = _metas(talk, conference=True)
     if page == "miniconf":  # the Mini-Conf demo: the id on the line after presentationId:
         embed = _embed("presentation-embed", f'\n      "{pid}"')
@@ -169,21 +229,16 @@ def poster_page(talk: FixtureTalk) -> str:
         embed = _embed(f"presentation-embed-{pid}", f'"{pid}"')
     elif page == "single":
         embed = _embed(f"presentation-embed-{pid}", f"'{pid}'")
-    elif page == "unquoted":  # EMNLP livestream pages
-        embed = _embed(f"presentation-embed-{pid}", pid)
-    elif page == "two-embeds":  # the talk, then its Q&A session
-        embed = _embed(f"presentation-embed-{pid}", f"'{pid}'")
-        embed += "<h4>Q&amp;A session</h4>\n" + _embed(f"presentation-embed-{talk.second_pid}", f"'{talk.second_pid}'")
     elif page == "plain-link":
         embed = f'<p>Watch the <a href="https://slideslive.com/{pid}">pre-recorded video</a>.</p>\n'
-    elif page == "no-video":
-        embed = "<p>The authors did not upload a video.</p>\n"
+    elif page in ("no-video", "acl-novideo"):
+        embed = "<p>The authors did not upload a video.</p>\n" + SIMILAR
     else:
         raise ValueError(f"unknown page variant {page}")
     if page == "single":  # a 2021+ site: authors joined by " · " in one string
         authors = escape(" · ".join(talk.authors))
         metas = "\n".join(line for line in metas.splitlines() if "citation_author" not in line) + "\n"
-    elif page in ("double", "unquoted"):  # no citation_author metas: the subtitle links only
+    elif page == "double":  # no citation_author metas: the subtitle links only
         authors = _authors_links(talk)
         metas = "\n".join(line for line in metas.splitlines() if "citation_author" not in line) + "\n"
     else:

@@ -21,18 +21,15 @@ import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
-from http.cookiejar import CookieJar
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit
 
 import requests
 from requests.cookies import get_cookie_header
 
 from ..errors import ConfarchiveError, Interrupted
 from ..model import Media, MediaFile, MediaKind
-from ..net import Rewriter
-from ..politeness import HostLimiter
+from ..net import Http
 from ..probe import probe
 from ..settings import Settings
 
@@ -40,20 +37,19 @@ MARKER = "media.json"
 AUDIO_FORMAT = "bestaudio[ext=m4a]/bestaudio/best"
 VIDEO_FORMAT = "bestvideo/best"
 VIDEO_AND_AUDIO_FORMAT = "best[ext=mp4]/bestvideo*+bestaudio/best"
-_GENERIC_KINDS = {MediaKind.HLS, MediaKind.DASH, MediaKind.FILE}
+_GENERIC_KINDS = {MediaKind.HLS, MediaKind.DASH, MediaKind.FILE}  # not a page for a site extractor
 
 
 @dataclass(frozen=True)
 class MediaContext:
-    """What a media download needs from the run: shared by every talk."""
+    """What a media download needs from the run: shared by every talk. yt-dlp's requests leave
+    through ``http``'s URL rewrites, per-host limiter and cookies (chosen by the logical URL)."""
 
     settings: Settings
-    rewriter: Rewriter
-    limiter: HostLimiter
+    http: Http
     log: logging.Logger
     cancel: threading.Event | None = None
     on_bytes: Callable[[int], None] | None = None
-    cookies: CookieJar | None = None  # chosen by the logical URL, like every other request
 
 
 class _Logger:
@@ -76,10 +72,12 @@ class _Logger:
         self._log.debug("yt-dlp: %s", msg)
 
 
-def _youtubedl_class(rewriter: Rewriter, cookies: CookieJar | None) -> type:
+def _youtubedl_class(http: Http) -> type:
     """A YoutubeDL whose every request (manifest, each fragment) leaves through the URL rewrites, with
     the cookies of its logical URL (yt-dlp's own jar would match the rewritten host)."""
     import yt_dlp
+
+    rewriter, cookies = http.rewriter, http.session.cookies
 
     class RewritingYoutubeDL(yt_dlp.YoutubeDL):  # type: ignore[misc]
         def urlopen(self, req: Any) -> Any:
@@ -200,9 +198,9 @@ def _fetch_once(media: Media, workdir: Path, ctx: MediaContext, fmt: str) -> tup
     options = _options(media, workdir, ctx, fmt)
     # One yt-dlp run is one connection at a time (fragments are sequential), so it holds one slot of
     # the media host for its whole length. Per-response slots leaked when yt-dlp kept a response open.
-    host = urlsplit(ctx.rewriter(media.url)).hostname or ""
+    http = ctx.http
     try:
-        with ctx.limiter.slot(host), _youtubedl_class(ctx.rewriter, ctx.cookies)(options) as ydl:
+        with http.limiter.slot(http.actual_host(media.url)), _youtubedl_class(http)(options) as ydl:
             if media.kind == MediaKind.FILE:
                 # A direct file needs no extraction: the generic extractor would GET it once just to
                 # look at its Content-Type, then the downloader again.

@@ -68,20 +68,33 @@ def download(
     attempts: int = 4,
     cancel: threading.Event | None = None,
     on_bytes: Callable[[int], None] | None = None,
+    byte_range: tuple[int, int] | None = None,
 ) -> int:
-    """Download ``url`` into ``part`` (resuming what is there) and return its complete size."""
+    """Download ``url`` into ``part`` (resuming what is there) and return its complete size.
+
+    ``byte_range`` (first and last byte, inclusive; an HLS EXT-X-BYTERANGE) downloads only those bytes:
+    each request asks ``bytes={first + have}-{last}``. A 200 answer to it is refused (FetchError with
+    status 200), not cut down to the range: on a single-file playlist that is the whole file per segment.
+    """
     max_bytes = min(max_bytes or http.net.max_file_bytes, http.net.max_file_bytes)
     part.parent.mkdir(parents=True, exist_ok=True)
+    key = url if byte_range is None else f"{url}#bytes={byte_range[0]}-{byte_range[1]}"  # no resume across ranges
     last_error = ""
     for _ in range(attempts):
-        offset, validator = _resume_point(part, url)
+        offset, validator = _resume_point(part, key)
         headers = {"Accept-Encoding": "identity"}
-        if offset:
+        if byte_range is not None:
+            if offset == byte_range[1] - byte_range[0] + 1:
+                return offset  # complete before a crash
+            headers["Range"] = f"bytes={byte_range[0] + offset}-{byte_range[1]}"
+            if offset:
+                headers["If-Range"] = validator or ""
+        elif offset:
             headers |= {"Range": f"bytes={offset}-", "If-Range": validator or ""}
         with http.stream(url, headers=headers, refuse_html=refuse_html, what=what, accept=(416,)) as response:
             if response.status_code == 416:
                 match = _UNSATISFIED.match(response.headers.get("Content-Range", ""))
-                if offset and match and int(match.group(1)) == offset:
+                if byte_range is None and offset and match and int(match.group(1)) == offset:
                     return offset  # we already had every byte
                 discard(part)
                 last_error = f"{url} answered 416 to a range request"
@@ -89,12 +102,24 @@ def download(
             total: int | None
             if response.status_code == 206:
                 match = _CONTENT_RANGE.match(response.headers.get("Content-Range", ""))
-                if not match or int(match.group(1)) != offset:
+                first, last = byte_range or (0, None)
+                start = first + offset
+                if not match or int(match.group(1)) != start or (last is not None and int(match.group(2)) != last):
                     discard(part)  # not where we stopped: never splice
-                    last_error = f"{url} answered a range that does not start at byte {offset}"
+                    last_error = f"{url} answered a range that does not start at byte {start}"
                     continue
                 total = int(match.group(3)) if match.group(3) != "*" else None
                 mode = "ab"
+                if byte_range is not None:
+                    total, mode = byte_range[1] - byte_range[0] + 1, "ab" if offset else "wb"
+                    if not offset:  # a range's first answer is a 206: its validator is recorded here
+                        sidecar(part).write_text(json.dumps({"url": key, "validator": _validator(response)}))
+            elif byte_range is not None:
+                discard(part)
+                if not offset:
+                    raise FetchError(f"{url} ignores byte ranges (200 to a Range request)", url=url, status=200)
+                last_error = f"{url} changed since its range was started"  # If-Range failed: start over
+                continue
             else:
                 length = response.headers.get("Content-Length")
                 total = int(length) if length and length.isdigit() else None

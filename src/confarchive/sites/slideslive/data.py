@@ -13,8 +13,8 @@ import re
 import xml.etree.ElementTree as ET
 from dataclasses import dataclass
 
-from ..errors import ConfarchiveError
-from ..model import Subtitle
+from ...errors import ConfarchiveError
+from ...model import Subtitle
 
 
 @dataclass(frozen=True)
@@ -41,8 +41,6 @@ class RawSlide:
     name: str | None
     extname: str | None = None
     video_id: str | None = None
-    video_service: str | None = None
-    video_duration_ms: int | None = None
 
 
 @dataclass(frozen=True)
@@ -166,8 +164,6 @@ def parse_slides_json(body: bytes, url: str) -> SlideList:
                 name=name,
                 extname=str(image["extname"]) if image and image.get("extname") else None,
                 video_id=str(video["id"]) if video and video.get("id") else None,
-                video_service=str(video.get("service")) if video and video.get("service") else None,
-                video_duration_ms=_int_ms(video.get("duration_ms")) if video else None,
             )
         )
     qualities = data.get("slide_qualities")

@@ -1,23 +1,25 @@
 """The SlidesLive API client: embed page -> player token -> player info -> slides and media.
 
 Every endpoint comes from ``SlidesLiveSettings`` and alternatives are tried in order, because the
-API moved every year or two (``ben.slideslive.com`` until 2025, JSON slides after XML, ...).
+API moved every year or two (``ben.slideslive.com`` until 2025, JSON slides after XML, ...). When
+every alternative failed, the failure is transient if any of them was (a 503 today may answer
+tomorrow), else permanent; see docs/slideslive.md for the flow.
 """
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from urllib.parse import parse_qs, urlencode, urlsplit
 
 from bs4 import BeautifulSoup
 
-from ..errors import ConfarchiveError, FetchError
-from ..model import Media, MediaKind, Slide, Subtitle
-from ..net import Http
-from ..settings import SlidesLiveSettings
-from .page import clean_text
-from .slideslive_data import (
+from ...errors import ConfarchiveError, ErrorKind, FetchError
+from ...model import Media, MediaKind, Slide
+from ...net import Http
+from ...settings import SlidesLiveSettings
+from ..base import SiteTalk
+from ..page import clean_text
+from .data import (
     PlayerInfo,
     RawSlide,
     SlideList,
@@ -26,28 +28,18 @@ from .slideslive_data import (
     parse_slides_xml,
 )
 
-URL_PATTERN = re.compile(
-    r"^https?://(?:www\.)?slideslive\.(?:com|de)/(?:embed/presentation/|embed/|presentation/)?(\d{5,})(?:[/?#]|$)"
-)
 _TOKEN = re.compile(r"""data-player-token\s*=\s*["']([^"']+)["']""")
-
-
-@dataclass(frozen=True)
-class SlidesLiveTalk:
-    presentation_id: str
-    title: str | None
-    media: Media
-    slides: tuple[Slide, ...]
-    subtitles: tuple[Subtitle, ...] = ()
 
 
 class TokenRejected(ConfarchiveError):
     """The player refused the token (401/403)."""
 
 
-def presentation_id_from_url(url: str) -> str | None:
-    match = URL_PATTERN.match(url)
-    return match.group(1) if match else None
+def combined(message: str, errors: list[ConfarchiveError]) -> ConfarchiveError:
+    """One error for several alternatives that all failed: transient if any of them was."""
+    transient = any(e.kind == ErrorKind.TRANSIENT for e in errors)
+    text = "; ".join(e.one_line() for e in errors)
+    return ConfarchiveError(f"{message}: {text}", kind=ErrorKind.TRANSIENT if transient else ErrorKind.PERMANENT)
 
 
 def _origin(url: str) -> str:
@@ -62,7 +54,7 @@ class SlidesLive:
         self.http = http
         self.settings = settings
 
-    def resolve(self, presentation_id: str, page_url: str | None) -> SlidesLiveTalk:
+    def resolve(self, presentation_id: str, page_url: str | None) -> SiteTalk:
         parent = page_url or f"https://slideslive.com/{presentation_id}"
         token, embed_title = self._token(presentation_id, parent)
         try:
@@ -71,12 +63,12 @@ class SlidesLive:
             token, embed_title = self._token(presentation_id, parent)
             info = self._player_info(presentation_id, token)
         slides = self._slides(presentation_id, info, token)
-        return SlidesLiveTalk(
-            presentation_id=presentation_id,
-            title=embed_title or clean_text(info.title),
+        return SiteTalk(
             media=self._media(info, parent, presentation_id),
+            title=embed_title or clean_text(info.title),
             slides=slides,
             subtitles=info.subtitles,
+            site_fields=(("presentation_id", presentation_id),),
         )
 
     # -- token -------------------------------------------------------------------------------------
@@ -88,7 +80,7 @@ class SlidesLive:
 
     def _token(self, pid: str, parent: str) -> tuple[str, str | None]:
         """The player token from the embed page (or the public page), retrying a domain lock once."""
-        errors: list[str] = []
+        errors: list[ConfarchiveError] = []
         pages = [t.format(id=pid) for t in self.settings.embed_urls + self.settings.public_urls]
         for url in pages:
             try:
@@ -100,34 +92,32 @@ class SlidesLive:
                     html, final_url = self._embed_page(url, f"https://{allowed[0]}/")
                     if "domain_not_allowed" in final_url:
                         raise ConfarchiveError(f"presentation {pid} stays domain-locked for {allowed[0]}")
-            except (FetchError, ConfarchiveError) as exc:
-                errors.append(str(exc))
+            except ConfarchiveError as exc:
+                errors.append(exc)
                 continue
             match = _TOKEN.search(html)
             if match:
                 soup = BeautifulSoup(html, "html.parser")
                 meta = soup.find("meta", attrs={"name": "title"})
                 return match.group(1), clean_text(meta.get("content")) if meta else None
-            errors.append(f"no data-player-token in {url}")
-        raise ConfarchiveError(f"no SlidesLive player token for presentation {pid}: {'; '.join(errors)}")
+            errors.append(ConfarchiveError(f"no data-player-token in {url}"))
+        raise combined(f"no SlidesLive player token for presentation {pid}", errors)
 
     # -- player info -------------------------------------------------------------------------------
     def _player_info(self, pid: str, token: str) -> PlayerInfo:
-        errors: list[str] = []
-        statuses: list[int | None] = []
+        errors: list[ConfarchiveError] = []
         for template in self.settings.player_urls:
             url = template.format(id=pid)
             try:
                 response = self.http.get(f"{url}?{urlencode({'player_token': token})}", what="SlidesLive player info")
             except FetchError as exc:
-                errors.append(str(exc))
-                statuses.append(exc.status)
+                errors.append(exc)
                 continue
             return parse_player_info(response.text, url)
-        message = f"SlidesLive player info unavailable for {pid}: {'; '.join(errors)}"
-        if 401 in statuses or 403 in statuses:
-            raise TokenRejected(message)
-        raise ConfarchiveError(message)
+        error = combined(f"SlidesLive player info unavailable for {pid}", errors)
+        if any(isinstance(e, FetchError) and e.status in (401, 403) for e in errors):
+            raise TokenRejected(str(error), kind=error.kind)
+        raise error
 
     # -- slides ------------------------------------------------------------------------------------
     def _slide_list(self, pid: str, info: PlayerInfo) -> SlideList | None:
@@ -135,18 +125,18 @@ class SlidesLive:
         json_urls += [t.format(id=pid) for t in self.settings.slides_json_urls]
         xml_urls = [info.slides_xml_url] if info.slides_xml_url else []
         xml_urls += [t.format(id=pid) for t in self.settings.slides_xml_urls]
-        errors: list[str] = []
+        errors: list[ConfarchiveError] = []
         for url, parse in [(u, parse_slides_json) for u in dict.fromkeys(json_urls)] + [
             (u, parse_slides_xml) for u in dict.fromkeys(xml_urls)
         ]:
             try:
                 body = self.http.get(url, what="SlidesLive slides").content
                 return parse(body, url)
-            except (FetchError, ConfarchiveError) as exc:
-                errors.append(str(exc))
-        if errors and all("HTTP 404" in e for e in errors):
+            except ConfarchiveError as exc:
+                errors.append(exc)
+        if errors and all(isinstance(e, FetchError) and e.status == 404 for e in errors):
             return None  # the talk has no slides: archive the media alone
-        raise ConfarchiveError(f"no usable slides for presentation {pid}: {'; '.join(errors)}")
+        raise combined(f"no usable slides for presentation {pid}", errors)
 
     def _slides(self, pid: str, info: PlayerInfo, token: str) -> tuple[Slide, ...]:
         listing = self._slide_list(pid, info)
@@ -206,9 +196,9 @@ class SlidesLive:
             kind = MediaKind.DASH if url.endswith(".mpd") else MediaKind.HLS
             return Media(kind, url, referer)
         if service == "youtube":
-            return Media(MediaKind.YOUTUBE, self.settings.youtube_url.format(video_id=vid), referer)
+            return Media(MediaKind.SITE, self.settings.youtube_url.format(video_id=vid), referer)
         if service == "vimeo":
-            return Media(MediaKind.VIMEO, self.settings.vimeo_url.format(video_id=vid), referer)
+            return Media(MediaKind.SITE, self.settings.vimeo_url.format(video_id=vid), referer)
         if service == "url":
             if not vid.startswith(("http://", "https://")):
                 raise ConfarchiveError(f"SlidesLive 'url' video for {pid} is not an http(s) URL: {vid}")

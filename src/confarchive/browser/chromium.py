@@ -15,9 +15,7 @@ from __future__ import annotations
 import contextlib
 import json
 import logging
-import os
 import shutil
-import signal
 import subprocess
 import tempfile
 import threading
@@ -28,6 +26,7 @@ from pathlib import Path
 from types import TracebackType
 from typing import Any
 
+import psutil
 import urllib3
 from selenium import webdriver
 from selenium.common.exceptions import (
@@ -43,9 +42,9 @@ from selenium.webdriver.remote.webelement import WebElement
 from selenium.webdriver.support import expected_conditions as ec
 from selenium.webdriver.support.ui import WebDriverWait
 
-from .cdp import DevTools, cookie_params
-from .errors import ConfarchiveError, MissingToolError
-from .net import Rewriter
+from ..errors import ConfarchiveError, MissingToolError
+from ..net import Rewriter
+from .devtools import DevTools, cookie_params
 
 INSTALL_HINT = (
     "install it (Debian/Ubuntu: sudo apt-get install -y chromium chromium-driver) or set [tools] in the config"
@@ -133,33 +132,6 @@ class _NetworkWatch:
         return 0.0 if self._in_flight else time.monotonic() - self._last_activity
 
 
-def _ppids() -> dict[int, int]:
-    """pid -> parent pid of every process, from /proc (empty where there is no /proc)."""
-    parents = {}
-    for name in os.listdir("/proc") if os.path.isdir("/proc") else ():
-        if name.isdigit():
-            try:
-                stat = Path(f"/proc/{name}/stat").read_text()
-            except OSError:
-                continue
-            parents[int(name)] = int(stat.rsplit(")", 1)[1].split()[1])
-    return parents
-
-
-def _stat(pid: int) -> list[str]:
-    """Fields 3... of /proc/<pid>/stat (state first, start time at index 19); [] when gone."""
-    try:
-        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    except (OSError, IndexError):
-        return []
-
-
-def _alive(pid: int, started: str | None = None) -> bool:
-    """Running (not a zombie) and, given its start time, still the same process (pids are reused)."""
-    fields = _stat(pid)
-    return len(fields) > 19 and fields[0] != "Z" and started in (None, fields[19])
-
-
 class Browser:
     """Headless Chromium for one worker thread; see the module docstring. Use as a context manager."""
 
@@ -190,20 +162,18 @@ class Browser:
         """The running browser's temporary profile (None before the first page and after close)."""
         return self._profile
 
-    def pids(self) -> tuple[int, ...]:
+    def processes(self) -> list[psutil.Process]:
         """chromedriver and every process below it (Chromium and its helpers); for cleanup and tests."""
         if self._driver is None or self._driver.service.process is None:
-            return ()
-        root = self._driver.service.process.pid
-        children: dict[int, list[int]] = {}
-        for pid, ppid in _ppids().items():
-            children.setdefault(ppid, []).append(pid)
-        found, todo = [root], [root]
-        while todo:
-            for child in children.get(todo.pop(), []):
-                found.append(child)
-                todo.append(child)
-        return tuple(found)
+            return []
+        try:
+            root = psutil.Process(self._driver.service.process.pid)
+            return [root, *root.children(recursive=True)]
+        except psutil.NoSuchProcess:
+            return []
+
+    def pids(self) -> tuple[int, ...]:
+        return tuple(p.pid for p in self.processes())
 
     def render(self, url: str, *, wait_s: float = 10.0) -> RenderedPage:
         """Load ``url`` (logical) and return the page once a talk's media shows or the network is quiet.
@@ -284,7 +254,7 @@ class Browser:
 
     def _shutdown(self) -> None:
         """Stop everything this instance started, also when Chromium is already dead."""
-        started = {pid: fields[19] for pid in self.pids() if len(fields := _stat(pid)) > 19}
+        ours = self.processes()  # psutil.Process remembers each one's start time: a reused pid is not ours
         if self._driver is not None:
             try:
                 self._driver.quit()
@@ -294,7 +264,7 @@ class Browser:
         if self._devtools is not None:  # after quit: closing a live socket first waits seconds for its close frame
             self._devtools.close()
             self._devtools = None
-        _reap(started)
+        _reap(ours)
         if self._profile is not None:
             _remove_tree(self._profile, self._log)
             self._profile = None
@@ -304,8 +274,8 @@ class Browser:
             return True
         if isinstance(exc, ConnectionError) or any(m in str(exc).lower() for m in CRASH_MARKERS):
             return True
-        pids = self.pids()
-        return len(pids) < 2 or not all(_alive(p) for p in pids[:2])
+        processes = self.processes()
+        return len(processes) < 2 or not all(_alive(p) for p in processes[:2])
 
     # -- one page ------------------------------------------------------------------------------------
     def _sync_cookies(self) -> None:
@@ -368,15 +338,20 @@ class Browser:
             driver.switch_to.default_content()
 
 
-def _reap(started: dict[int, str], timeout_s: float = 5.0) -> None:
-    """Wait for our own processes to exit after quit; kill the ones that outlive it (by pid only)."""
-    end = time.monotonic() + timeout_s
-    while any(_alive(p, t) for p, t in started.items()) and time.monotonic() < end:
-        time.sleep(0.05)
-    for pid, t in started.items():
-        if _alive(pid, t):
-            with contextlib.suppress(OSError):
-                os.kill(pid, signal.SIGKILL)
+def _alive(process: psutil.Process) -> bool:
+    """Running, not a zombie, and still the process it was (psutil checks the start time)."""
+    try:
+        return process.is_running() and process.status() != psutil.STATUS_ZOMBIE
+    except psutil.Error:
+        return False
+
+
+def _reap(processes: list[psutil.Process], timeout_s: float = 5.0) -> None:
+    """Wait for our own processes to exit after quit; kill the ones that outlive it."""
+    _, alive = psutil.wait_procs(processes, timeout=timeout_s)
+    for process in alive:
+        with contextlib.suppress(psutil.Error):
+            process.kill()
 
 
 def _remove_tree(path: Path, log: logging.Logger) -> None:

@@ -11,9 +11,9 @@ import logging
 import threading
 from http.cookiejar import CookieJar
 
-from .browser import Browser
-from .net import Rewriter
-from .settings import Settings
+from ..net import Rewriter
+from ..settings import Settings
+from .chromium import Browser
 
 
 class BrowserPool:
@@ -39,10 +39,10 @@ class BrowserPool:
                 self._all.append(browser)
         return browser
 
-    def render(self, url: str) -> tuple[str, tuple[str, ...], tuple[str, ...]]:
-        """The rendered DOM (with its frames' HTML), the iframe sources and the network log of ``url``."""
+    def render(self, url: str) -> tuple[str, tuple[str, ...]]:
+        """The rendered DOM (with its frames' HTML), then the iframe sources and the URLs it requested."""
         page = self._browser().render(url)
-        return "\n".join([page.html, *page.frames_html]), page.iframe_srcs, page.network_urls
+        return "\n".join([page.html, *page.frames_html]), (*page.iframe_srcs, *page.network_urls)
 
     def close(self) -> None:
         with self._lock:

@@ -3,7 +3,7 @@
 
 Each step first looks for its verified output and returns at once when it is there, so running a
 talk again (resume, retry, another worker) repeats nothing that was finished. Workers never touch
-the manifest: they report stages through a callback and return results to the coordinator.
+the manifest: they report progress through ``Events`` and return typed results to the coordinator.
 """
 
 from __future__ import annotations
@@ -13,27 +13,34 @@ import shutil
 import threading
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
+from typing import Protocol
 
 from .archive import Layout, write_if_changed
-from .errors import ConfarchiveError, Interrupted, is_disk_full
+from .errors import ConfarchiveError, ErrorKind
 from .fetch.clips import clip_first_frame
 from .fetch.documents import fetch_document, is_pdf, is_webvtt
 from .fetch.files import fetch_slide
 from .fetch.media import AUDIO_FORMAT, VIDEO_AND_AUDIO_FORMAT, MediaContext, download_media
-from .index import dumps, talk_entry
+from .index import dumps, failed_entry, talk_entry
 from .merge import MergeJob, TalkTags, merge
-from .model import MediaFile, SlideFile, Status, Talk, TalkResult
+from .model import MediaFile, SlideFile, SubtitleFile, Talk, TalkKey
 from .naming import safe_name
 from .net import Http
-from .resolvers import Renderer
+from .outcome import TalkResult, failure_of
 from .settings import Settings
 from .slidespdf import write_slides_pdf
 from .timing import plan_slides
 
-StageCallback = Callable[[str, str], None]
+
+class Events(Protocol):
+    """Where a worker reports progress: the same calls on a thread of this process or a Dask worker."""
+
+    def stage(self, key: TalkKey, stage: str) -> None: ...
+
+    def bytes(self, n: int) -> None: ...
 
 
 @dataclass(frozen=True)
@@ -44,16 +51,12 @@ class WorkContext:
     layout: Layout
     http: Http
     log: logging.Logger
-    cancel: threading.Event = field(default_factory=threading.Event)
-    on_bytes: Callable[[int], None] | None = None
-    render: Renderer | None = None  # headless Chromium for pages that need scripts; None: static only
+    cancel: threading.Event
+    events: Events
 
     @property
     def media(self) -> MediaContext:
-        return MediaContext(
-            self.settings, self.http.rewriter, self.http.limiter, self.log, self.cancel, self.on_bytes,
-            self.http.session.cookies,
-        )  # fmt: skip
+        return MediaContext(self.settings, self.http, self.log, self.cancel, self.events.bytes)
 
 
 @dataclass(frozen=True)
@@ -65,7 +68,7 @@ class Fetched:
     shown: dict[int, SlideFile]
     media: MediaFile
     paper: str | None
-    subtitles: list[dict[str, str]]
+    subtitles: tuple[SubtitleFile, ...]
     clips: dict[int, tuple[str, ...]]
 
 
@@ -76,7 +79,7 @@ def fetch_slides(talk: Talk, slides_dir: Path, ctx: WorkContext) -> dict[int, Sl
         return {}
     workers = max(1, min(ctx.settings.slide_jobs, len(image_slides)))
     with ThreadPoolExecutor(workers, thread_name_prefix="slide") as pool:
-        fetch = partial(fetch_slide, ctx.http, cancel=ctx.cancel, on_bytes=ctx.on_bytes)
+        fetch = partial(fetch_slide, ctx.http, cancel=ctx.cancel, on_bytes=ctx.events.bytes)
         futures = [pool.submit(fetch, s.index, s.image_urls, slides_dir / f"{s.index:04d}") for s in image_slides]
         files = [f.result() for f in futures]
     return {f.index: f for f in files}
@@ -117,7 +120,9 @@ def shown_images(talk: Talk, fetched: dict[int, SlideFile]) -> dict[int, SlideFi
     return shown
 
 
-def fetch_extras(talk: Talk, talk_dir: Path, folder: str, ctx: WorkContext) -> tuple[str | None, list[dict[str, str]]]:
+def fetch_extras(
+    talk: Talk, talk_dir: Path, folder: str, ctx: WorkContext
+) -> tuple[str | None, tuple[SubtitleFile, ...]]:
     """The paper and the subtitles: best effort, a failure is logged and never fails the talk."""
     paper = None
     if ctx.settings.paper and talk.paper_url:
@@ -132,42 +137,42 @@ def fetch_extras(talk: Talk, talk_dir: Path, folder: str, ctx: WorkContext) -> t
         dest = talk_dir / f"{folder}.{lang}.vtt"
         try:
             path = fetch_document(ctx.http, sub.url, dest, is_webvtt, "WebVTT subtitles", ctx.cancel)
-            subtitles.append({"language": sub.language, "path": ctx.layout.relative(path)})
+            subtitles.append(SubtitleFile(sub.language, ctx.layout.relative(path)))
         except ConfarchiveError as exc:
             ctx.log.warning("%s: no %s subtitles: %s", talk.title, sub.language, exc.one_line())
-    return paper, subtitles
+    return paper, tuple(subtitles)
 
 
-def fetch_talk(talk: Talk, folder: str, ctx: WorkContext, on_stage: StageCallback) -> Fetched:
+def fetch_talk(talk: Talk, folder: str, ctx: WorkContext) -> Fetched:
     """Everything the merge needs, verified on disk (network-bound: runs in the download pool)."""
     talk_dir = ctx.layout.talk_dir(folder)
     work = ctx.layout.work(talk.key)
     fetched = fetch_slides(talk, talk_dir / "slides", ctx)
     firsts, clips = video_slide_frames(talk, talk_dir / "slides", work, ctx)
     fetched |= firsts
-    on_stage(talk.key, "slides")
+    ctx.events.stage(talk.key, "slides")
     # With slides the audio is enough (unless a layout shows the speaker); without, the video is the MP4.
     fmt = AUDIO_FORMAT if fetched and ctx.settings.layout == "slides" else VIDEO_AND_AUDIO_FORMAT
     media = download_media(talk.media, work / "media", ctx.media, fmt=fmt)
-    on_stage(talk.key, "media")
+    ctx.events.stage(talk.key, "media")
     paper, subtitles = fetch_extras(talk, talk_dir, folder, ctx)
     return Fetched(talk, folder, shown_images(talk, fetched), media, paper, subtitles, clips)
 
 
-def merge_talk(job: Fetched, ctx: WorkContext, on_stage: StageCallback) -> TalkResult:
+def merge_talk(job: Fetched, ctx: WorkContext) -> TalkResult:
     """The MP4 and ``talk.json`` (CPU-bound: runs in the merge pool)."""
     talk, layout = job.talk, ctx.layout
     talk_dir = layout.talk_dir(job.folder)
     work = layout.work(talk.key)
     plan = plan_slides([(s.index, s.start_ms) for s in talk.slides if s.index in job.shown], job.media.duration_ms)
     tags = TalkTags(talk.title, ", ".join(talk.authors) or None, talk.conference, talk.source_url, talk.date)
-    subtitles = tuple((sub["language"], layout.root / sub["path"]) for sub in job.subtitles)
+    subtitles = tuple((sub.language, layout.root / sub.path) for sub in job.subtitles)
     merge_job = MergeJob(
         plan, job.shown, job.media, tags, talk_dir / f"{job.folder}.mp4", work / "merge", job.clips, subtitles,
         ctx.settings.layout,
     )  # fmt: skip
     merged = merge(merge_job, ctx.settings.tools.ffmpeg, ctx.settings.tools.ffprobe)
-    on_stage(talk.key, "merged")
+    ctx.events.stage(talk.key, "merged")
     own = [Path(job.shown[p.index].path) for p in plan if job.shown[p.index].index == p.index]  # held ones repeat
     pdf = None
     if own:
@@ -176,31 +181,18 @@ def merge_talk(job: Fetched, ctx: WorkContext, on_stage: StageCallback) -> TalkR
         except ConfarchiveError as exc:
             ctx.log.warning("%s: no slides PDF: %s", talk.title, exc.one_line())
     entry = talk_entry(talk, layout, merged, job.shown, job.paper, job.subtitles, pdf)
-    write_if_changed(layout, talk_dir / "talk.json", dumps(entry))
+    write_if_changed(layout, talk_dir / "talk.json", dumps(entry.to_json()))
     shutil.rmtree(work, ignore_errors=True)  # the audio now lives in the MP4
-    return TalkResult(talk.source_url, talk.key, Status.DONE, entry=entry)
-
-
-DISK_FULL = "the disk is full: free some space and run the same command again (finished talks are kept)"
+    return TalkResult(talk.key, talk.source_url, entry)
 
 
 def guarded(step: Callable[[], Fetched | TalkResult], talk: Talk, ctx: WorkContext) -> Fetched | TalkResult:
-    """Run a step, turning failures into a result: one broken talk never stops the others. A step
-    cut short by Ctrl-C is not a failure: the talk stays pending and resumes next time; a full disk
-    stops the whole run (``halt``) instead of failing every talk after it."""
+    """Run a step, turning failures into a typed result: one broken talk never stops the others. A
+    step cut short by Ctrl-C is not a failure (the talk resumes next time); a full disk halts the run."""
     try:
         return step()
-    except Interrupted:
-        return TalkResult(talk.source_url, talk.key, Status.PENDING, error="interrupted")
     except Exception as exc:
-        if is_disk_full(exc):
-            return TalkResult(talk.source_url, talk.key, Status.PENDING, error=DISK_FULL, halt=True)
-        if ctx.cancel.is_set():
-            return TalkResult(talk.source_url, talk.key, Status.PENDING, error="interrupted")
-        if isinstance(exc, ConfarchiveError):
-            error = exc.one_line()
-        else:  # a bug: keep the run going, but say so loudly
+        failure = failure_of(exc, cancelled=ctx.cancel.is_set())
+        if failure.kind == ErrorKind.INTERNAL:  # a bug: keep the run going, but say so loudly
             ctx.log.exception("internal error while archiving %s", talk.source_url)
-            error = f"internal error ({type(exc).__name__}: {exc}); please report this"
-    entry = talk_entry(talk, ctx.layout, None, {}, None, [])
-    return TalkResult(talk.source_url, talk.key, Status.FAILED, error=error, entry=entry)
+    return TalkResult(talk.key, talk.source_url, failed_entry(talk_entry(talk, ctx.layout), failure), failure)

@@ -1,0 +1,66 @@
+"""The commands that only read an archive folder: ``status``, ``index``, ``serve``. No network."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+from collections import Counter
+
+from .archive import Layout
+from .commands import settings_of
+from .errors import UsageError
+from .index import write_index
+from .serve import serve
+from .store import Manifest
+
+
+def existing_archive(args: argparse.Namespace) -> Layout:
+    layout = Layout(settings_of(args).archive_dir)
+    if not layout.manifest.is_file():
+        raise UsageError(f"{layout.root} is not a confarchive archive (no {layout.manifest})")
+    return layout
+
+
+def _human(size: float) -> str:
+    for unit in ("B", "KiB", "MiB", "GiB"):
+        if size < 1024 or unit == "GiB":
+            return f"{size:.1f} {unit}" if unit != "B" else f"{int(size)} B"
+        size /= 1024
+    return f"{size:.1f} TiB"
+
+
+def cmd_status(args: argparse.Namespace, log: logging.Logger) -> int:
+    layout = existing_archive(args)
+    with Manifest(layout.manifest) as store:
+        rows = store.rows()
+    counts = Counter(r.status for r in rows)
+    size = sum(p.stat().st_size for p in layout.root.rglob("*") if p.is_file())
+    print(f"archive: {layout.root}")
+    states = ", ".join(f"{counts.get(s, 0)} {s}" for s in ("done", "failed", "pending"))
+    print(f"talks: {states} ({len(rows)} in all)")
+    stages = Counter(r.stage for r in rows if r.status == "pending")
+    if stages:
+        print("pending by stage: " + ", ".join(f"{n} {stage}" for stage, n in sorted(stages.items())))
+    print(f"on disk: {_human(size)}")
+    for row in rows:
+        if row.status == "failed":
+            kind = row.error_kind or "unknown"
+            print(f"failed ({kind}): {row.source_url}: {row.last_error} (attempts: {row.attempts})")
+    return 0
+
+
+def cmd_index(args: argparse.Namespace, log: logging.Logger) -> int:
+    layout = existing_archive(args)
+    with Manifest(layout.manifest) as store:
+        changed = write_index(layout, store.rows(), store.sources())
+    log.info("index %s", "rewritten" if changed else "unchanged")
+    return 0
+
+
+def cmd_serve(args: argparse.Namespace, log: logging.Logger) -> int:
+    layout = existing_archive(args)
+    serve(
+        layout.root, args.port, args.host,
+        ready=lambda url: log.info("serving %s at %s (Ctrl-C to stop)", layout.root, url),
+    )  # fmt: skip
+    return 0

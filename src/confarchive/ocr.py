@@ -1,0 +1,190 @@
+"""Slide text by OCR, for full-text search over slides: tesseract through the tesserocr binding.
+
+Why tesserocr: it calls libtesseract in-process, so the English model is loaded once per engine
+instead of once per slide (pytesseract starts the ``tesseract`` program for every image), and it
+releases the GIL while recognising, so two threads use two cores. Measured on 2 cores with 1080p
+slides (scripts/bench/ocr.py): several times the CLI's rate with the same word recall. Its PyPI
+wheel bundles libtesseract and leptonica, but no language data: ``eng.traineddata`` comes from
+Debian's ``tesseract-ocr-eng`` (pulled in by ``tesseract-ocr``), found below.
+
+Thread rule: an ``OcrEngine`` holds one tesseract instance and must be used by one thread at a
+time. Give each worker thread its own engine (``read_slides`` does), reuse it for every slide that
+thread reads (creating one costs a model load, about a slide's worth of time) and close it at the
+end. Engines are configured when created only: some tesseract settings are process-wide.
+"""
+
+from __future__ import annotations
+
+import io
+import os
+import threading
+from collections.abc import Iterable
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+from typing import Any
+
+from PIL import Image
+
+from .errors import MissingToolError
+from .slidetext import SlideText, Word, chapter_titles, parse_tsv
+
+__all__ = [
+    "DEBIAN_PACKAGE",
+    "OcrEngine",
+    "SlideText",
+    "TesseractMissingError",
+    "Word",
+    "chapter_titles",
+    "find_tessdata",
+    "read_slides",
+    "require_tesseract",
+    "tesseract_available",
+]
+
+DEBIAN_PACKAGE = "tesseract-ocr"
+# Where Debian/Ubuntu, Fedora, Homebrew and a source build put the models (tesserocr's own default is "./").
+TESSDATA_DIRS = (
+    "/usr/share/tesseract-ocr/5/tessdata",
+    "/usr/share/tesseract-ocr/4.00/tessdata",
+    "/usr/share/tessdata",
+    "/usr/local/share/tessdata",
+    "/opt/homebrew/share/tessdata",
+)
+# Page segmentation: 3 (automatic, no orientation detection) was the fastest of 3, 6 and 11 with the same
+# recall, and it keeps a slide's columns apart; 6 (one block) and 11 (sparse text) were 25-40 % slower.
+DEFAULT_PSM = 3
+# Images taller than this are scaled down to it first: tesseract's time grows with pixels, and text legible
+# at 1080p stays legible. 1080p itself is not scaled: 720p was about 25 % faster but loses small print
+# (footnotes, axis labels of about 20 px), and full 1080p already runs well above 4 slides/s on 2 cores.
+DEFAULT_MAX_HEIGHT = 1080
+
+
+class TesseractMissingError(MissingToolError):
+    """tesseract (its Python binding or its English model) is not installed: OCR cannot start."""
+
+
+def find_tessdata(tessdata: str | os.PathLike[str] | None = None, lang: str = "eng") -> Path | None:
+    """The folder holding ``<lang>.traineddata``: the one given, else $TESSDATA_PREFIX, else a usual place."""
+    candidates = [tessdata] if tessdata is not None else [os.environ.get("TESSDATA_PREFIX"), *TESSDATA_DIRS]
+    for folder in candidates:
+        if folder and (Path(folder) / f"{lang}.traineddata").is_file():
+            return Path(folder)
+    return None
+
+
+def require_tesseract(tessdata: str | os.PathLike[str] | None = None, lang: str = "eng") -> Path:
+    """The model folder, or ``TesseractMissingError`` saying what to install."""
+    try:
+        import tesserocr  # noqa: F401
+    except ImportError as exc:
+        raise TesseractMissingError(
+            f"OCR needs the Python package tesserocr ({exc}): pip install tesserocr"
+        ) from exc
+    found = find_tessdata(tessdata, lang)
+    if found is None:
+        where = str(tessdata) if tessdata is not None else "TESSDATA_PREFIX or " + ", ".join(TESSDATA_DIRS)
+        raise TesseractMissingError(
+            f"OCR needs tesseract's {lang} model ({lang}.traineddata), not found in {where}: "
+            f"install it with: sudo apt-get install -y {DEBIAN_PACKAGE}"
+        )
+    return found
+
+
+def tesseract_available(tessdata: str | os.PathLike[str] | None = None, lang: str = "eng") -> bool:
+    """Whether an ``OcrEngine`` can start here."""
+    try:
+        require_tesseract(tessdata, lang)
+    except TesseractMissingError:
+        return False
+    return True
+
+
+class OcrEngine:
+    """Reads slide images into ``SlideText``; one per thread (see the module docstring), then ``close()``."""
+
+    def __init__(
+        self,
+        tessdata: str | os.PathLike[str] | None = None,
+        *,
+        lang: str = "eng",
+        psm: int = DEFAULT_PSM,
+        max_height: int | None = DEFAULT_MAX_HEIGHT,
+        min_conf: float = 25.0,
+    ) -> None:
+        import tesserocr
+
+        folder = require_tesseract(tessdata, lang)
+        self.max_height = max_height
+        self.min_conf = min_conf
+        try:
+            # OEM default: Debian's model is LSTM-only (tessdata_fast), which is also the more accurate engine
+            self._api: Any = tesserocr.PyTessBaseAPI(path=str(folder), lang=lang, psm=psm)
+        except RuntimeError as exc:
+            raise TesseractMissingError(
+                f"tesseract could not load its {lang} model from {folder} ({exc}): "
+                f"reinstall it with: sudo apt-get install -y --reinstall {DEBIAN_PACKAGE}-{lang}"
+            ) from exc
+
+    def read(self, image: str | os.PathLike[str] | bytes | Image.Image) -> SlideText:
+        """One slide image (a path, encoded bytes or a Pillow image) -> its text, boxes in its own pixels."""
+        if self._api is None:
+            raise RuntimeError("this OcrEngine is closed")
+        if isinstance(image, Image.Image):
+            return self._read(image)
+        with Image.open(io.BytesIO(image) if isinstance(image, bytes) else image) as im:
+            return self._read(im)
+
+    def _read(self, im: Image.Image) -> SlideText:
+        # Grey, handed over as raw bytes: colour costs tesseract time and reaches the same binarisation.
+        grey = im.convert("L")
+        scale = 1.0
+        if self.max_height and grey.height > self.max_height:
+            scale = self.max_height / grey.height
+            grey = grey.resize((max(1, round(grey.width * scale)), self.max_height), Image.Resampling.LANCZOS)
+            scale = grey.height / im.height
+        self._api.SetImageBytes(grey.tobytes(), grey.width, grey.height, 1, grey.width)
+        self._api.SetSourceResolution(96)  # slides have no DPI; a fixed one keeps results identical run to run
+        self._api.Recognize()
+        tsv = self._api.GetTSVText(0)
+        self._api.Clear()
+        return parse_tsv(tsv, im.width, im.height, scale, self.min_conf)
+
+    def close(self) -> None:
+        if self._api is not None:
+            self._api.End()
+            self._api = None
+
+    def __enter__(self) -> OcrEngine:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+def read_slides(
+    images: Iterable[str | os.PathLike[str] | bytes], workers: int = 2, **engine_options: Any
+) -> list[SlideText]:
+    """Every image's text, in order, with ``workers`` threads each reusing its own engine.
+
+    Threads, not processes: tesserocr releases the GIL while recognising, processes measured no faster
+    and would pickle every result back."""
+    require_tesseract(engine_options.get("tessdata"), engine_options.get("lang", "eng"))
+    engines: list[OcrEngine] = []
+    lock = threading.Lock()
+    local = threading.local()
+
+    def read(image: str | os.PathLike[str] | bytes) -> SlideText:
+        engine = getattr(local, "engine", None)
+        if engine is None:
+            engine = local.engine = OcrEngine(**engine_options)
+            with lock:
+                engines.append(engine)
+        return engine.read(image)
+
+    try:
+        with ThreadPoolExecutor(max(1, workers), thread_name_prefix="ocr") as pool:
+            return list(pool.map(read, images))
+    finally:
+        for engine in engines:
+            engine.close()
+

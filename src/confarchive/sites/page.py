@@ -1,0 +1,111 @@
+"""A fetched page, parsed once, as every site plugin reads it.
+
+What the page's author switched off is not read: HTML comments (a template's demo embed, a
+commented-out copy of a Q&A session), ``<template>`` and ``<noscript>`` copies. Script bodies stay:
+that is where players are configured (``presentationId: '38925850'``). ``extra`` holds what only a
+browser saw (iframe sources, the URLs the page requested), searched like the page's own text.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from collections.abc import Iterator
+from dataclasses import dataclass
+from urllib.parse import urljoin, urlsplit
+
+from bs4 import BeautifulSoup, Comment, Tag
+
+# Blocks whose headings and links are the site's furniture, never a talk's: navigation, chat, footer.
+_FURNITURE_TAGS = frozenset({"nav", "header", "footer", "aside"})
+_FURNITURE_ROLES = frozenset({"navigation", "banner", "contentinfo", "complementary", "menu", "menubar"})
+_FURNITURE_WORDS = ("nav", "footer", "chat", "sidebar", "menu", "breadcrumb")
+
+
+def clean_text(text: str | None) -> str | None:
+    """Collapse whitespace and drop control characters (NUL, escape sequences: nobody reads them);
+    entities are already decoded by the parser. Empty becomes None."""
+    if text is None:
+        return None
+    printable = "".join(" " if unicodedata.category(ch) == "Cc" else ch for ch in text)
+    collapsed = " ".join(printable.split())
+    return collapsed or None
+
+
+def is_furniture(tag: Tag) -> bool:
+    """Inside navigation, a chat, a footer or a sidebar: the site's, not the talk's."""
+    for node in (tag, *tag.parents):
+        if not isinstance(node, Tag) or node.name in ("body", "html", "[document]"):
+            continue
+        if node.name in _FURNITURE_TAGS or str(node.get("role") or "").lower() in _FURNITURE_ROLES:
+            return True
+        names = " ".join([str(node.get("id") or ""), *(node.get("class") or ())]).lower()
+        if any(word in names for word in _FURNITURE_WORDS):
+            return True
+    return False
+
+
+@dataclass(frozen=True)
+class Link:
+    url: str  # absolute, logical
+    text: str | None
+    furniture: bool  # inside navigation, chat or footer
+    at: int  # order on the page
+
+
+@dataclass(frozen=True)
+class Page:
+    url: str  # logical, after redirects
+    soup: BeautifulSoup  # without comments, <template> and <noscript>
+    text: str  # the markup that remains (scripts included): what id patterns are searched in
+    extra: tuple[str, ...] = ()  # seen by a browser only: iframe sources, requested URLs
+    rendered: bool = False
+
+    @classmethod
+    def parse(cls, html: str, url: str, extra: tuple[str, ...] = (), rendered: bool = False) -> Page:
+        soup = BeautifulSoup(html, "html.parser")
+        for comment in soup.find_all(string=lambda s: isinstance(s, Comment)):
+            comment.extract()
+        for tag in soup.find_all(["template", "noscript"]):
+            tag.decompose()
+        return cls(url, soup, str(soup), extra, rendered)
+
+    @property
+    def host(self) -> str:
+        return urlsplit(self.url).netloc
+
+    def absolute(self, href: str) -> str | None:
+        """``href`` resolved against the page; None unless it is http(s)."""
+        url = urljoin(self.url, href.strip())
+        return url if url.startswith(("http://", "https://")) else None
+
+    def links(self) -> Iterator[Link]:
+        for at, tag in enumerate(self.soup.find_all("a", href=True)):
+            url = self.absolute(str(tag["href"]))
+            if url is not None:
+                yield Link(url, clean_text(tag.get_text(" ")), is_furniture(tag), at)
+
+    def metas(self, name: str) -> list[str]:
+        """The non-empty contents of ``<meta name=...>`` / ``<meta property=...>``, in order."""
+        found = []
+        for tag in self.soup.find_all("meta", attrs={"name": name}) + self.soup.find_all("meta", property=name):
+            value = clean_text(tag.get("content"))
+            if value:
+                found.append(value)
+        return found
+
+    def searchable(self) -> str:
+        """The page's markup and what a browser saw, as one text for URL and id patterns."""
+        return "\n".join((self.text, *self.extra))
+
+
+_HEADINGS = ("h1", "h2", "h3", "h4", "h5", "h6")
+
+
+def heading_before(tag: Tag) -> str | None:
+    """The nearest heading before ``tag`` in document order, outside the site's furniture: what a
+    page with several talks calls each one ("Question and Answer Session", "Part 2")."""
+    for heading in tag.find_all_previous(_HEADINGS):
+        text = clean_text(heading.get_text(" "))
+        if text and not is_furniture(heading):
+            return text
+    return None

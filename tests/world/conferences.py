@@ -1,0 +1,113 @@
+"""The fixture conference sites: poster and talk pages, listings with their scripts and data, the
+libraries they load, papers served by the conference itself."""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Callable
+from typing import TYPE_CHECKING
+
+from .catalog import (
+    ACL_HOST,
+    EMNLP_HOST,
+    ICLR_HOST,
+    LIB_HOST,
+    MINICONF_HOST,
+    NEURIPS_HOST,
+    OLD_HOST,
+    FixtureTalk,
+)  # fmt: skip
+from .listings import (
+    ACL,
+    EMNLP,
+    ICLR,
+    LIBRARIES,
+    MINICONF,
+    Listing,
+    acl_papers_json,
+    emnlp_papers_json,
+    iclr_papers_json,
+    iclr_papers_old,
+    miniconf_papers_json,
+    neurips_papers_page,
+)  # fmt: skip
+from .pages import login_page, poster_page
+from .server import Request, Response
+
+if TYPE_CHECKING:
+    from . import World
+
+HTML = "text/html; charset=utf-8"
+JSON = "application/json"
+EMNLP_SIZE = 2000  # entries of the large listing (EMNLP 2020 has 2,071)
+
+# Which talks each listing shows, in the site's own order.
+_LISTED: dict[str, Callable[[FixtureTalk], bool]] = {
+    ICLR_HOST: lambda t: "/poster_" in t.page_path and t.slideslive and not t.login,
+    ACL_HOST: lambda t: t.page_path.startswith("/paper_") and not t.login and t.page not in ("youtube", "vimeo"),
+    MINICONF_HOST: lambda t: t.page_path.startswith("/poster_"),
+    OLD_HOST: lambda t: "/poster_" in t.page_path,
+    NEURIPS_HOST: lambda t: t.page == "virtual2021",
+}
+LISTING_PAGES: dict[tuple[str, str], tuple[Listing, str]] = {  # (host, listing path) -> listing, its folder
+    (ICLR_HOST, "/virtual_2020/papers.html"): (ICLR, "/virtual_2020/"),
+    (ACL_HOST, "/papers.html"): (ACL, "/"),
+    (MINICONF_HOST, "/papers.html"): (MINICONF, "/"),
+    (EMNLP_HOST, "/papers.html"): (EMNLP, "/"),
+}
+
+
+class ConferenceRoutes:
+    def __init__(self, world: World) -> None:
+        self.world = world
+        self.emnlp_json, self.emnlp_ids = emnlp_papers_json(EMNLP_SIZE)
+
+    def listed(self, host: str) -> list[FixtureTalk]:
+        return [t for t in self.world.talks.values() if t.page_host == host and _LISTED[host](t)]
+
+    def route(self, req: Request) -> Response | None:
+        if req.host == LIB_HOST:
+            body = LIBRARIES.get(req.path, f"/* {req.path}: a library the listing loads */")
+            return Response(body=body.encode(), content_type="application/javascript")
+        talk = self.world.by_page.get((req.host, req.path))
+        if talk is not None:
+            if talk.login and not self.world.logged_in(req):
+                return Response(body=login_page(talk).encode(), content_type=HTML)
+            return Response(body=poster_page(talk, self.world.talks.__getitem__).encode(), content_type=HTML)
+        if m := re.fullmatch(r"(.*/)talk_(\w+)\.json", req.path):  # what a JS-only page fetches
+            talk = next(
+                (t for t in self.world.talks.values() if t.forum == m.group(2) and t.page_host == req.host), None
+            )
+            if talk is None or (talk.login and not self.world.logged_in(req)):
+                return None
+            return Response(body=json.dumps({"slideslive": talk.pid}).encode(), content_type=JSON)
+        m = re.fullmatch(r"/pdf/([\w.-]+)\.pdf", req.path)  # a paper the conference serves itself
+        if m and any(t.forum == m.group(1) and t.page_host == req.host for t in self.world.talks.values()):
+            return Response(body=self.world.paper(m.group(1)), content_type="application/pdf")
+        return self._listing(req)
+
+    def _listing(self, req: Request) -> Response | None:
+        for (host, path), (listing, folder) in LISTING_PAGES.items():
+            if req.host != host or not req.path.startswith(folder):
+                continue
+            if req.path == path:
+                return Response(body=listing.html().encode(), content_type=HTML)
+            if req.path == folder + "papers.json":
+                return Response(body=self._papers_json(host), content_type=JSON)
+            if (script := listing.script(req.path[len(folder) :])) is not None:
+                return Response(body=script.encode(), content_type="application/javascript")
+        if req.host == OLD_HOST and req.path == "/virtual_2020/papers_old.html":
+            return Response(body=iclr_papers_old(self.listed(OLD_HOST)), content_type=HTML)
+        if req.host == NEURIPS_HOST and req.path == "/virtual/2021/papers.html":
+            talks = self.listed(NEURIPS_HOST)
+            page = int(req.query.get("page", ["1"])[0])
+            shown = talks[:2] if page == 1 else [*talks[2:], talks[0]]  # page 2 repeats a talk
+            return Response(body=neurips_papers_page(shown, page, 2), content_type=HTML)
+        return None
+
+    def _papers_json(self, host: str) -> bytes:
+        if host == EMNLP_HOST:
+            return self.emnlp_json
+        make = {ICLR_HOST: iclr_papers_json, ACL_HOST: acl_papers_json, MINICONF_HOST: miniconf_papers_json}[host]
+        return make(self.listed(host))
