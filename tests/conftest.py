@@ -80,7 +80,10 @@ class SampleArchive:
     log: list[Request]
 
     def entry(self, talk: FixtureTalk) -> dict:
-        matches = [t for t in self.index["talks"] if t["source_url"] == talk.url]
+        if talk.slideslive:
+            matches = [t for t in self.index["talks"] if t["key"] == f"slideslive:{talk.pid}"]
+        else:
+            matches = [t for t in self.index["talks"] if t["source_url"] == talk.url]
         assert len(matches) == 1, f"{talk.name}: {len(matches)} entries"
         return matches[0]
 

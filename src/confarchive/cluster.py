@@ -30,6 +30,8 @@ from functools import partial
 from http.cookiejar import Cookie, CookieJar
 from typing import Any
 
+from distributed.diagnostics.plugin import WorkerPlugin  # the dask extra: this module is imported only then
+
 from .archive import Layout
 from .context import absolute_archive
 from .errors import UsageError
@@ -80,7 +82,7 @@ class _RemoteEvents:
         self._queue.put(("bytes", n, ""))
 
 
-class RunPlugin:
+class RunPlugin(WorkerPlugin):
     """Installed on every worker (and every worker that joins later) for the length of one run.
 
     The worker's context is built on first use, in a task's thread: Dask's synchronous primitives
@@ -187,11 +189,9 @@ class Cluster:
     def connect(
         cls, executor: str, settings: Settings, cookies: CookieJar | None, log: logging.Logger
     ) -> Iterator[Cluster]:
+        from distributed import Client
+
         address = parse_address(executor)
-        try:
-            from distributed import Client
-        except ImportError as exc:
-            raise UsageError("the dask executor needs the extra: pip install 'confarchive[dask]'") from exc
         try:
             client = Client(address, timeout="10s")
         except OSError as exc:

@@ -119,17 +119,18 @@ def cmd_retry(args: argparse.Namespace, log: logging.Logger) -> int:
         failed = [r for r in store.rows() if r.status == "failed"]
     permanent = [r for r in failed if r.error_kind == ErrorKind.PERMANENT.value]
     chosen = failed if args.all else [r for r in failed if r.error_kind != ErrorKind.PERMANENT.value]
-    if permanent and not args.all:
-        log.info("not retrying %d permanent failure(s) (--all retries them too):", len(permanent))
-        for row in permanent:
-            log.info("  permanent: %s: %s", row.source_url, row.last_error)
+    left = [] if args.all else permanent
+    if left:
+        log.warning("not retrying %d permanent failure(s) (--all retries them too):", len(left))
+        for row in left:
+            log.warning("  permanent: %s: %s", row.source_url, row.last_error)
     if not chosen:
         log.info("no failed talks to retry in %s", layout_root)
-        return 0
+        return 1 if left else 0
     refs = [TalkRef(r.source_url, None if r.key.provisional else r.key) for r in chosen]
     with _open(args, log, settings) as run:
         summary = run_pipeline(run, refs, Selection(), quiet=args.quiet)
-    return 0 if summary.ok else 1
+    return 0 if summary.ok and not left else 1
 
 
 def cmd_discover(args: argparse.Namespace, log: logging.Logger) -> int:

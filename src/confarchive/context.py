@@ -75,8 +75,10 @@ def open_run(
     with ExitStack() as stack:
         cluster = None
         if executor != "local":
-            from .cluster import Cluster
-
+            try:
+                from .cluster import Cluster
+            except ImportError as exc:
+                raise UsageError("the dask executor needs the extra: pip install 'confarchive[dask]'") from exc
             cluster = stack.enter_context(Cluster.connect(executor, settings, jar, log))
         net = settings.network
         limiter = (

@@ -21,12 +21,16 @@ class ErrorKind(StrEnum):
     INTERNAL = "internal"  # a bug in confarchive
 
 
-# HTTP statuses that say the thing is not there or not for us; other errors may pass.
-PERMANENT_STATUSES = frozenset({400, 401, 403, 404, 405, 406, 410, 414, 415, 451})
+# HTTP statuses that may pass: a timeout, too early, too many requests, a server error. Any other answer
+# (a 404, a 403, a 200 that is not what was asked for) will be the same tomorrow.
+TRANSIENT_STATUSES = frozenset({408, 425, 429})
 
 
 def kind_of_status(status: int | None) -> ErrorKind:
-    return ErrorKind.PERMANENT if status in PERMANENT_STATUSES else ErrorKind.TRANSIENT
+    """No answer at all (a reset, a timeout) may pass; so may the statuses above and every 5xx."""
+    if status is None or status in TRANSIENT_STATUSES or status >= 500:
+        return ErrorKind.TRANSIENT
+    return ErrorKind.PERMANENT
 
 
 class ConfarchiveError(Exception):

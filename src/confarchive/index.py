@@ -16,8 +16,8 @@ from .archive import Layout, write_if_changed
 from .entry import INDEX_VERSION, SlideEntry, TalkEntry
 from .model import Merged, SlideFile, SubtitleFile, Talk, TalkKey, TalkRef
 from .outcome import Failure, Status
-from .store import Row
 from .player import render_player
+from .store import Row
 
 
 def talk_entry(

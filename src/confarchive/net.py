@@ -121,6 +121,9 @@ class HostHealth:
         self._failures: dict[str, int] = {}
         self._down: dict[str, str] = {}
 
+    def is_down(self, host: str) -> bool:
+        return host in self._down
+
     def check(self, host: str, url: str) -> None:
         reason = self._down.get(host)
         if reason is not None:
@@ -181,7 +184,7 @@ class Http:
         the limiter, which the next attempt waits for); a host that cannot be reached is not retried
         when its name does not resolve, and counts towards marking it down.
         """
-        host = self.actual_host(url)
+        host = urlsplit(self.rewriter(url)).netloc  # a refused port is that port's problem, not the host's
         tries = max(1, self.net.retries + 1)
         for n in range(1, tries + 1):
             self.hosts.check(host, url)
@@ -193,6 +196,8 @@ class Http:
                     self.hosts.unreachable(host, unreachable)
                 if exc.kind != ErrorKind.TRANSIENT or n == tries or unreachable == "name not resolved":
                     raise
+                if self.hosts.is_down(host):
+                    raise  # this request's own failures took the host down: the real error says why
                 if not getattr(exc, "retry_after", None):
                     self._sleep(min(MAX_BACKOFF_S, self.net.backoff_s * 2 ** (n - 1)), cancel)
                 continue
@@ -241,7 +246,7 @@ class Http:
                         self.limiter.pause(host, after)
                         error.retry_after = after  # type: ignore[attr-defined]
                     raise error
-                if refuse_html and _is_html(response):
+                if refuse_html and _is_html(response):  # an error or login page: asking again will not help
                     raise FetchError(f"got an HTML page instead of {what} from {url}", url=url, status=status)
                 yield response
             finally:
@@ -292,13 +297,15 @@ class Http:
         with self.stream(url, headers=headers, refuse_html=refuse_html, what=what) as response:
             declared = response.headers.get("Content-Length", "")
             if declared.isdigit() and int(declared) > limit:
-                raise FetchError(f"response from {url} is larger than {limit} bytes ({declared} announced)", url=url)
+                message = f"response from {url} is larger than {limit} bytes ({declared} announced)"
+                raise FetchError(message, url=url, kind=ErrorKind.PERMANENT)
             parts: list[bytes] = []
             total = 0
             for chunk in self.chunks(response, url):
                 total += len(chunk)
                 if total > limit:
-                    raise FetchError(f"response from {url} is larger than {limit} bytes", url=url)
+                    message = f"response from {url} is larger than {limit} bytes"
+                    raise FetchError(message, url=url, kind=ErrorKind.PERMANENT)
                 parts.append(chunk)
             response._content = b"".join(parts)
             return response

@@ -21,12 +21,15 @@ import threading
 from collections.abc import Iterable
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PIL import Image
 
 from .errors import MissingToolError
 from .slidetext import SlideText, Word, chapter_titles, parse_tsv
+
+if TYPE_CHECKING:
+    from tesserocr import PyTessBaseAPI
 
 __all__ = [
     "DEBIAN_PACKAGE",
@@ -54,8 +57,9 @@ TESSDATA_DIRS = (
 # recall, and it keeps a slide's columns apart; 6 (one block) and 11 (sparse text) were 25-40 % slower.
 DEFAULT_PSM = 3
 # Images taller than this are scaled down to it first: tesseract's time grows with pixels, and text legible
-# at 1080p stays legible. 1080p itself is not scaled: 720p was about 25 % faster but loses small print
-# (footnotes, axis labels of about 20 px), and full 1080p already runs well above 4 slides/s on 2 cores.
+# at 1080p stays legible. 1080p itself is not scaled down: 720p was faster (fewer pixels) with the same recall
+# on body text, but lost small print (footnotes, axis ticks): words set at 10-12 px on a 1080p slide, all read
+# at 1080p, were mostly lost at 720p; and 1080p as is already runs above 4 slides/s on 2 cores.
 DEFAULT_MAX_HEIGHT = 1080
 
 
@@ -77,9 +81,7 @@ def require_tesseract(tessdata: str | os.PathLike[str] | None = None, lang: str 
     try:
         import tesserocr  # noqa: F401
     except ImportError as exc:
-        raise TesseractMissingError(
-            f"OCR needs the Python package tesserocr ({exc}): pip install tesserocr"
-        ) from exc
+        raise TesseractMissingError(f"OCR needs the Python package tesserocr ({exc}): pip install tesserocr") from exc
     found = find_tessdata(tessdata, lang)
     if found is None:
         where = str(tessdata) if tessdata is not None else "TESSDATA_PREFIX or " + ", ".join(TESSDATA_DIRS)
@@ -111,14 +113,17 @@ class OcrEngine:
         max_height: int | None = DEFAULT_MAX_HEIGHT,
         min_conf: float = 25.0,
     ) -> None:
-        import tesserocr
-
         folder = require_tesseract(tessdata, lang)
+        import tesserocr  # here, not at the top: without it this module still imports and says what to install
+
         self.max_height = max_height
         self.min_conf = min_conf
         try:
-            # OEM default: Debian's model is LSTM-only (tessdata_fast), which is also the more accurate engine
-            self._api: Any = tesserocr.PyTessBaseAPI(path=str(folder), lang=lang, psm=psm)
+            # LSTM, said outright: Debian's model (tessdata_fast) has no legacy engine to choose, and another
+            # model file with both would otherwise be free to pick either
+            self._api: PyTessBaseAPI | None = tesserocr.PyTessBaseAPI(
+                path=str(folder), lang=lang, psm=psm, oem=tesserocr.OEM.LSTM_ONLY
+            )
         except RuntimeError as exc:
             raise TesseractMissingError(
                 f"tesseract could not load its {lang} model from {folder} ({exc}): "
@@ -130,23 +135,27 @@ class OcrEngine:
         if self._api is None:
             raise RuntimeError("this OcrEngine is closed")
         if isinstance(image, Image.Image):
-            return self._read(image)
+            return self._read(self._api, image)
         with Image.open(io.BytesIO(image) if isinstance(image, bytes) else image) as im:
-            return self._read(im)
+            return self._read(self._api, im)
 
-    def _read(self, im: Image.Image) -> SlideText:
+    def _read(self, api: PyTessBaseAPI, im: Image.Image) -> SlideText:
+        if im.mode in ("RGBA", "LA", "PA") or "transparency" in im.info:
+            rgba = im.convert("RGBA")  # transparent parts are white to a viewer, not the black under them
+            flat = Image.new("RGB", rgba.size, (255, 255, 255))
+            flat.paste(rgba, mask=rgba.getchannel("A"))
+            im = flat
         # Grey, handed over as raw bytes: colour costs tesseract time and reaches the same binarisation.
         grey = im.convert("L")
         scale = 1.0
         if self.max_height and grey.height > self.max_height:
-            scale = self.max_height / grey.height
-            grey = grey.resize((max(1, round(grey.width * scale)), self.max_height), Image.Resampling.LANCZOS)
+            size = (max(1, round(grey.width * self.max_height / grey.height)), self.max_height)
+            grey = grey.resize(size, Image.Resampling.LANCZOS)
             scale = grey.height / im.height
-        self._api.SetImageBytes(grey.tobytes(), grey.width, grey.height, 1, grey.width)
-        self._api.SetSourceResolution(96)  # slides have no DPI; a fixed one keeps results identical run to run
-        self._api.Recognize()
-        tsv = self._api.GetTSVText(0)
-        self._api.Clear()
+        api.SetImageBytes(grey.tobytes(), grey.width, grey.height, 1, grey.width)
+        api.Recognize()
+        tsv = api.GetTSVText(0)
+        api.Clear()
         return parse_tsv(tsv, im.width, im.height, scale, self.min_conf)
 
     def close(self) -> None:
@@ -187,4 +196,3 @@ def read_slides(
     finally:
         for engine in engines:
             engine.close()
-

@@ -18,6 +18,7 @@ name and moved into place when complete; the same inputs give the same bytes (de
 from __future__ import annotations
 
 import os
+import zlib
 from collections.abc import Sequence
 from decimal import Decimal
 from pathlib import Path
@@ -36,6 +37,7 @@ _FIRST, _LAST = 32, 255
 def write_searchable_pdf(source: Path, texts: Sequence[SlideText], titles: Sequence[str], dest: Path) -> Path:
     """``source`` (one image per page, as written by ``write_slides_pdf``) with ``texts[i]`` as page i's
     invisible text and ``titles[i]`` as its bookmark, written to ``dest`` (which may be ``source``)."""
+    tmp = dest.with_name(dest.name + ".tmp")
     try:
         with pikepdf.open(source) as pdf:
             if not len(pdf.pages) == len(texts) == len(titles):
@@ -48,10 +50,12 @@ def write_searchable_pdf(source: Path, texts: Sequence[SlideText], titles: Seque
             with pdf.open_outline() as outline:
                 outline.root[:] = [OutlineItem(title, i) for i, title in enumerate(titles)]
             pdf.Root.PageMode = Name.UseOutlines  # open with the bookmarks shown
-            tmp = dest.with_name(dest.name + ".tmp")
-            # never decode a stream: the images must stay byte for byte; the /ID follows the content
-            pdf.save(tmp, stream_decode_level=pikepdf.StreamDecodeLevel.none, deterministic_id=True)
-    except pikepdf.PdfError as exc:
+            # no stream decoded or (re)compressed: the images and the original contents stay byte for byte;
+            # the /ID is a hash of the content, not of the time
+            pdf.save(tmp, compress_streams=False, stream_decode_level=pikepdf.StreamDecodeLevel.none,
+                     deterministic_id=True)  # fmt: skip
+    except (pikepdf.PdfError, OSError) as exc:
+        tmp.unlink(missing_ok=True)
         raise ConfarchiveError(f"cannot add the text layer to {source.name}: {exc}") from exc
     os.replace(tmp, dest)
     return dest
@@ -71,7 +75,8 @@ def _font() -> Dictionary:
 
 def _placement(page: pikepdf.Page, text: SlideText, n: int) -> tuple[float, float, float, float]:
     """(x0, y0, width, height) in points of the rectangle the page's image fills."""
-    images = [x for x in page.images.values() if x.get("/Subtype") == Name.Image]
+    xobjects = page.resources.get("/XObject", Dictionary())
+    images = [x for x in xobjects.values() if x.get("/Subtype") == Name.Image]
     if len(images) != 1:
         raise ConfarchiveError(f"page {n} has {len(images)} images, not the one slide image")
     size = (int(images[0].Width), int(images[0].Height))
@@ -114,7 +119,9 @@ def _add_text_layer(pdf: pikepdf.Pdf, page: pikepdf.Page, text: SlideText, font:
     # the original stream stays as it is, between a q and a Q of their own: whatever graphics state it leaves
     # (a scaling cm with no Q, say) is undone before the text is placed in page coordinates
     page.contents_add(pikepdf.Stream(pdf, b"q\n"), prepend=True)
-    page.contents_add(pikepdf.Stream(pdf, b"Q\n" + pikepdf.unparse_content_stream(ops)), prepend=False)
+    layer = pikepdf.Stream(pdf, b"")
+    layer.write(zlib.compress(b"Q\n" + pikepdf.unparse_content_stream(ops), 9), filter=Name.FlateDecode)
+    page.contents_add(layer, prepend=False)
 
 
 def _spans(words: Sequence[Word]) -> list[tuple[Word, int, bool]]:

@@ -112,14 +112,13 @@ class Pipeline:
                 self.summary.interrupted = True
                 self.stages.cancel()  # workers stop between chunks; .part files stay resumable
                 self.log.warning("interrupted: stopping the running downloads (Ctrl-C again to quit at once)")
+                raise
+            finally:
                 try:
-                    self.stages.close()
+                    self.stages.close()  # waits for the workers to stop
                 except KeyboardInterrupt:
                     os._exit(130)
                 self._drain(store)
-                raise
-            finally:
-                self.stages.close()
                 try:
                     self._refresh_talk_files(store)
                     write_index(self.layout, store.rows(), store.sources())
@@ -134,9 +133,11 @@ class Pipeline:
             self._admit(store)
             if not self._busy():
                 break  # admission took everything it could: nothing left, or --limit reached
-            futures = [*self._expanding, *self._resolving, *self._fetching, *self._merging]
+            held = [f for f in self._expanding if not f.done()]  # done ones wait for those before them
+            futures = [*held, *self._resolving, *self._fetching, *self._merging]
             done, _ = wait(futures, timeout=0.5, return_when=FIRST_COMPLETED) if futures else (set(), set())
             self._drain(store)
+            self._expansions_in_order(store)
             for future in done:
                 self._completed(future, store)
         self._drain(store)
@@ -223,13 +224,24 @@ class Pipeline:
         self._waiting.append(ref)
 
     # -- completions -----------------------------------------------------------------------------------
+    def _expansions_in_order(self, store: Manifest) -> None:
+        """Finished expansions, taken in input order whatever order they finish in: the first URL that
+        leads to a talk is its source (a poster page listed before its slideslive.com URL names it)."""
+        while self._expanding and (first := next(iter(self._expanding))).done():
+            self._expanding.pop(first)
+            outcome = first.result()
+            if isinstance(outcome, Expansion):
+                self._expanded(outcome, store)
+            else:
+                self._finished(outcome, store)  # type: ignore[arg-type]
+
     def _completed(self, future: Future[object], store: Manifest) -> None:
-        for table in (self._expanding, self._resolving, self._fetching, self._merging):
-            table.pop(future, None)  # type: ignore[arg-type]
+        table = next((t for t in (self._resolving, self._fetching, self._merging) if future in t), None)
+        if table is None:
+            return  # an expansion: taken in its turn
+        table.pop(future)  # type: ignore[arg-type]
         outcome = future.result()
-        if isinstance(outcome, Expansion):
-            self._expanded(outcome, store)
-        elif isinstance(outcome, Talk):
+        if isinstance(outcome, Talk):
             self._resolved(outcome, store)
         elif isinstance(outcome, Fetched):
             store.set_stage(outcome.talk.key, "media")  # verified on disk by the worker

@@ -57,6 +57,8 @@ class NetworkSettings:
     # slower than min_bytes_per_s over slow_window_s is abandoned (and resumed by the next attempt).
     min_bytes_per_s: float = 1024.0
     slow_window_s: float = 30.0
+    fast_hls: bool = True  # HLS by the parallel, crash-safe fast path; false: through yt-dlp, one at a time
+    segment_jobs: int = 8  # segments of one talk in flight (the per-host limit still holds)
     down_after: int = 3  # a host not resolved / refusing connections this many times is down for the run
     max_page_bytes: int = 32 * 1024 * 1024  # pages, JSON, playlists
     max_file_bytes: int = 8 * 1024 * 1024 * 1024  # slides, papers, media

@@ -86,7 +86,8 @@ def parse_tsv(tsv: str, width: int, height: int, scale: float = 1.0, min_conf: f
         if not text or conf < min_conf:
             continue
         left, top, w, h = (int(v) for v in f[6:10])
-        x0, y0, x1, y1 = (round(v / scale) for v in (left, top, left + w, top + h))
+        x0, x1 = (min(round(v / scale), width) for v in (left, left + w))
+        y0, y1 = (min(round(v / scale), height) for v in (top, top + h))
         lines.setdefault((f[2], f[3], f[4]), []).append(Word(text, x0, y0, x1 - x0, y1 - y0, round(conf, 1)))
     kept = [line for line in (_clean_line(words) for words in lines.values()) if line]
     text = "\n".join(" ".join(w.text for w in line) for line in kept)

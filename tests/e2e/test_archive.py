@@ -34,21 +34,22 @@ def test_run_reports_the_failing_talk_and_finishes_the_others(sample_archive: Sa
     assert result.returncode == 1, result.stderr
     assert result.stdout == ""  # logs go to stderr
     failing = world.talks["no-video"]
-    assert f"FAILED {failing.url}: no video found" in result.stderr
+    assert f"FAILED (permanent) {failing.url}: no video found" in result.stderr
     entry = sample_archive.entry(failing)
     assert entry["status"] == "failed" and "no video found" in entry["error"] and failing.url in entry["error"]
+    assert entry["error_kind"] == "permanent"
     assert entry["video"] is None
     done = world.sample()
     assert len(done) >= 6
     for talk in done:
         entry = sample_archive.entry(talk)
         assert entry["status"] == "done", (talk.name, entry["error"])
-        assert entry["title"] == talk.title
+        assert entry["title"] == world.archived_title(talk)
         if talk.slideslive:
             assert entry["presentation_id"] == talk.pid
             assert entry["key"] == f"slideslive:{talk.pid}"
         else:
-            assert entry["presentation_id"] is None and entry["key"].startswith("media:")
+            assert "presentation_id" not in entry and entry["key"].startswith("media:")
         assert (root / entry["video"]).is_file()
         assert json.loads((root / entry["video"]).parent.joinpath("talk.json").read_text()) == entry
 
@@ -72,7 +73,10 @@ def test_files_are_named_by_title_inside_the_archive(sample_archive: SampleArchi
         "ben",
         "rs",
         "unquoted",
-        "two-embeds",
+        "keynote",
+        "keynote-qa",
+        "tutorial-3",
+        "meeting-2",
         "plain-link",
         "old-build",
         "public",
@@ -96,7 +100,7 @@ def test_slides_in_sync_to_the_millisecond(sample_archive: SampleArchive, world:
     assert abs(entry["duration_s"] - duration) < 0.01
     streams = {s["codec_type"]: s for s in info["streams"]}
     assert streams["audio"]["codec_name"] == "aac" and streams["video"]["codec_name"] == "h264"
-    assert info["format"]["tags"]["title"] == talk.title
+    assert info["format"]["tags"]["title"] == world.archived_title(talk)
     for slide in entry["slides"]:
         assert (root / slide["image"]).read_bytes() == world.slide_bytes(talk, slide["index"])
 
@@ -154,10 +158,15 @@ def test_rerun_makes_no_request_for_finished_talks_and_rewrites_nothing(
     urls.write_text("\n".join(world.urls()) + "\n")
     again = run_cli("archive", "-i", urls, "-o", root, "--config", world_config)
     assert again.returncode == first.returncode == 1
-    failing = world.talks["no-video"]
-    # only the failed talk is retried: its page, statically and then in the browser (with its stylesheet)
-    assert world.state.requests[f"/{failing.page_host}{failing.page_path}"] == 2
-    assert all(path.startswith(f"/{failing.page_host}/") for path in world.state.requests)
+    # only the failed talks are tried again: their page, statically and then in the browser (with its
+    # stylesheet); and the listing is read again (it may list new talks), but none of its finished talks
+    failing = [world.talks["no-video"], world.talks["commented"]]
+    for talk in failing:
+        assert world.state.requests[f"/{talk.page_host}{talk.page_path}"] == 2
+    meeting = world.talks["meeting"]
+    assert world.state.requests[f"/{meeting.page_host}{meeting.page_path}"] == 1
+    hosts = {f"/{t.page_host}/" for t in [*failing, meeting]}
+    assert all(path.startswith(tuple(hosts)) for path in world.state.requests), world.state.requests
     after = {
         p: (p.read_bytes(), p.stat().st_mtime_ns)
         for p in root.rglob("*")
@@ -168,14 +177,24 @@ def test_rerun_makes_no_request_for_finished_talks_and_rewrites_nothing(
     assert not changed
 
 
-def test_resolve_json_prints_only_the_entry(world: World, world_config: Path) -> None:
-    talk = world.talks["two-embeds"]
+def test_resolve_json_prints_every_talk_of_the_page(world: World, world_config: Path) -> None:
+    talk = world.talks["keynote"]
     result = run_cli("resolve", talk.url, "--json", "--config", world_config)
     assert result.returncode == 0, result.stderr
-    entry = json.loads(result.stdout)
-    assert entry["title"] == talk.title and entry["presentation_id"] == talk.pid
-    assert entry["other_embeds"] == [f"https://slideslive.com/{talk.second_pid}"]
-    assert [s["start_s"] for s in entry["slides"]] == [t / 1000 for t in talk.sorted_times]
+    payload = json.loads(result.stdout)
+    assert (payload["url"], payload["listed"]) == (talk.url, [])
+    parts = [talk, *(world.talks[name] for name, _ in talk.parts)]
+    assert [(e["title"], e["presentation_id"]) for e in payload["talks"]] == [
+        (world.archived_title(t), t.pid) for t in parts
+    ]
+    for entry, part in zip(payload["talks"], parts, strict=True):
+        assert [s["start_s"] for s in entry["slides"]] == [t / 1000 for t in part.sorted_times]
+    meeting = world.talks["meeting"]
+    listed = json.loads(run_cli("resolve", meeting.url, "--json", "--config", world_config).stdout)
+    assert listed["talks"] == []
+    assert [x["url"] for x in listed["listed"]] == [
+        f"https://slideslive.com/{world.talks[n].pid}" for n in meeting.linked
+    ]
 
 
 def test_nothing_to_do_is_a_usage_error(tmp_path: Path) -> None:

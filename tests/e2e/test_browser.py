@@ -125,7 +125,8 @@ def test_external_script_from_another_host_inserts_the_player(world: World, brow
         content_type="text/javascript",
     )
     page = browser.render(talk.url)
-    assert page.iframe_srcs == (f"https://slideslive.com/embed/presentation/{talk.pid}",)
+    player = f"https://slideslive.com/embed/presentation/{talk.pid}"
+    assert page.iframe_srcs == (player, f"https://chat.fixture.invalid/channel/{talk.forum}?layout=embedded")
     assert world.state.requests["/slideslive.com/embed_presentation.js"] == 1
     assert world.state.requests[f"/slideslive.com/embed/presentation/{talk.pid}"] >= 1
     assert f'data-presentation-id="{talk.pid}"' in page.frames_html[0]

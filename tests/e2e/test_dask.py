@@ -6,8 +6,10 @@ from __future__ import annotations
 import json
 import os
 import signal
+import subprocess
 import threading
 import time
+from collections import Counter
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -15,7 +17,8 @@ import dask
 import pytest
 from distributed import Client, LocalCluster
 
-from tests.conftest import run_cli
+from tests.conftest import run_cli, start_cli
+from tests.e2e.test_one_talk import assert_each_fetched_once, check_archive, duplicate_urls
 from tests.world import Request, Response, World
 
 pytestmark = pytest.mark.e2e
@@ -99,3 +102,84 @@ def test_the_per_host_limit_holds_across_workers(world: World, world_config: Pat
                      "--executor", address, "-j", "4")  # fmt: skip
     assert result.returncode == 0, result.stderr
     assert world.state.peak == 2
+
+
+def test_six_urls_of_two_presentations_are_two_talks_on_the_cluster(
+    world: World, world_config: Path, tmp_path: Path, cluster
+) -> None:
+    address, _ = cluster
+    urls, by_key = duplicate_urls(world)
+    world.state.reset()
+    result = run_cli("archive", *urls, "-o", tmp_path / "a", "--config", world_config, "--no-browser",
+                     "--executor", address, "-j", "4")  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    assert_each_fetched_once(world, Counter(world.state.requests))
+    check_archive(tmp_path / "a", by_key)
+
+
+def test_a_retry_after_pauses_every_worker(world: World, world_config: Path, tmp_path: Path, cluster) -> None:
+    address, _ = cluster
+    talks = [world.talks[n] for n in ("mixed", "video-slides")]  # 4 and 3 slides, fetched on both workers
+    asked: list[Request] = []
+
+    def busy_once(req: Request) -> Response | None:
+        if req.host == "slides.slideslive.com" and "/slides/original/" in req.path and not asked:
+            asked.append(req)
+            return Response(429, b"slow down", headers={"Retry-After": "2"})
+        return None
+
+    world.state.hooks.append(busy_once)
+    try:
+        world.state.reset()
+        result = run_cli("archive", *[t.url for t in talks], "-o", tmp_path / "a", "--config", world_config,
+                         "--no-browser", "--executor", address, "-j", "2")  # fmt: skip
+    finally:
+        world.state.hooks.remove(busy_once)
+    assert result.returncode == 0, result.stderr
+    paused = asked[0].at
+    # every host of the world is 127.0.0.1: the pause holds for every request of every worker and of the
+    # coordinator (allowing the requests already on the wire when the 429 left)
+    during = [r for r in world.state.log if paused + 0.2 < r.at < paused + 1.95]
+    assert during == [], [(r.key, round(r.at - paused, 2)) for r in during]
+    assert [r for r in world.state.log if r.at > paused + 1.95]  # and the run went on after it
+
+
+def test_ctrl_c_stops_the_remote_downloads_and_the_rerun_resumes(
+    world: World, world_config: Path, tmp_path: Path, cluster
+) -> None:
+    address, _ = cluster
+    talk = world.talks["iclr"]
+    path = f"/{talk.pid}/slides/original/{talk.image_name(3)}.png"
+    stalled, release = threading.Event(), threading.Event()
+    fired: list[Request] = []
+
+    def holding(req: Request) -> Response | None:
+        if req.host == "slides.slideslive.com" and req.path == path and not fired:
+            fired.append(req)
+            body = world.slide_bytes(talk, 3)
+            return Response(body=body, content_type="image/png", stall_after=len(body) // 2, on_stall=stalled.set,
+                            release=release, abort_after_stall=True)  # fmt: skip
+        return None
+
+    world.state.hooks.append(holding)
+    root = tmp_path / "a"
+    try:
+        proc = start_cli("archive", talk.url, "-o", root, "--config", world_config, "--no-browser",
+                         "--executor", address, stdout=subprocess.DEVNULL)  # fmt: skip
+        assert stalled.wait(60)
+        proc.send_signal(signal.SIGINT)
+        interrupted = time.monotonic()
+        time.sleep(0.3)
+    finally:
+        release.set()
+        world.state.hooks.remove(holding)
+    _, stderr = proc.communicate(timeout=60)
+    assert proc.returncode == 130, stderr
+    late = [r.key for r in world.state.log if r.at > interrupted + 2]
+    assert late == []  # the workers stopped downloading within 2 s
+    world.state.reset()
+    again = run_cli("archive", talk.url, "-o", root, "--config", world_config, "--no-browser", "--executor", address)
+    assert again.returncode == 0, again.stderr
+    done = [f"/slides.slideslive.com/{talk.pid}/slides/original/{talk.image_name(n)}.png" for n in (1, 2)]
+    assert all(world.state.requests[p] == 0 for p in done)  # slides finished before Ctrl-C are kept
+    assert world.state.requests[f"/slides.slideslive.com{path}"] == 1  # the cut one resumed

@@ -83,7 +83,7 @@ def test_a_short_body_is_an_error_not_a_file(world: World, http: Http, hooks: li
                      ranges=False)  # fmt: skip
     hooks.append(_serve("/short.mp4", [short]))
     with pytest.raises(FetchError, match=r"short\.mp4"):
-        download(http, f"https://{HOST}/short.mp4", tmp_path / "short.mp4.part", what="a file", attempts=2)
+        download(http, f"https://{HOST}/short.mp4", tmp_path / "short.mp4.part", what="a file")
 
 
 def test_per_host_limit_holds_across_the_whole_run(
@@ -91,7 +91,7 @@ def test_per_host_limit_holds_across_the_whole_run(
 ) -> None:
     config = tmp_path / "config.toml"
     config.write_text(world_config.read_text() + "\n[network]\nper_host_connections = 2\n")
-    talks = [world.talks[n] for n in ("iclr", "miniconf", "rs", "two-embeds", "mixed")]
+    talks = [world.talks[n] for n in ("iclr", "miniconf", "rs", "keynote", "mixed")]
     world.state.reset()
     result = run_cli("archive", *[t.url for t in talks], "-o", tmp_path / "a", "--config", config, "-j", "4")
     assert result.returncode == 0, result.stderr

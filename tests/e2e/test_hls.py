@@ -244,10 +244,10 @@ from pathlib import Path
 from confarchive.fetch.hls import fetch_hls
 from confarchive.net import Http
 from confarchive.settings import NetworkSettings, Rewrite
-rewrites, url, workdir = json.loads(sys.argv[1]), sys.argv[2], Path(sys.argv[3])
-http = Http(NetworkSettings(per_host_connections=%d, backoff_s=0.01), tuple(Rewrite(*r) for r in rewrites))
+rewrites, url, workdir, per_host = json.loads(sys.argv[1]), sys.argv[2], Path(sys.argv[3]), int(sys.argv[4])
+http = Http(NetworkSettings(per_host_connections=per_host, backoff_s=0.01), tuple(Rewrite(*r) for r in rewrites))
 fetch_hls(http, url, workdir, segment_jobs=8)
-""" % PER_HOST
+"""
 
 
 def _wait_for(predicate: Callable[[], bool], what: str, timeout: float = 30) -> None:
@@ -287,11 +287,12 @@ def test_kill_9_midway_then_resume_keeps_every_complete_segment_and_resumes_part
 
     served.insert(0, hold)
     world.state.reset()
-    work = tmp_path / "work"
-    proc = subprocess.Popen(
-        [sys.executable, "-c", CHILD, json.dumps(_rewrites(world)), hv.url("ts"), str(work)],
-        stderr=subprocess.PIPE, text=True,
-    )  # fmt: skip
+    work, log = tmp_path / "work", tmp_path / "child.log"
+    with log.open("w") as stderr:
+        proc = subprocess.Popen(
+            [sys.executable, "-c", CHILD, json.dumps(_rewrites(world)), hv.url("ts"), str(work), str(PER_HOST)],
+            stderr=stderr,
+        )
     try:
         for _ in range(PER_HOST):
             assert stalls.acquire(timeout=30), "fewer stalled segments than connections"
@@ -301,7 +302,7 @@ def test_kill_9_midway_then_resume_keeps_every_complete_segment_and_resumes_part
         _wait_for(lambda: all((folder / _local(s)).exists() for s in complete), "the first segments renamed")
         halves = {s: (variants / AUDIO.strip("/") / s).stat().st_size // 2 for s in partial}
         _wait_for(lambda: all(_size(folder / (_local(s) + ".part")) == halves[s] for s in partial), "halves on disk")
-        assert proc.poll() is None, f"the child ended before the kill: {proc.stderr.read() if proc.stderr else ''}"
+        assert proc.poll() is None, f"the child ended before the kill: {log.read_text()}"
         os.kill(proc.pid, signal.SIGKILL)
         proc.wait(30)
     finally:

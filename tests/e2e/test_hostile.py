@@ -85,7 +85,7 @@ CASES: list[tuple[str, Callable[[World], list[Hook]], str, str, str | None]] = [
     ("media-shorter-than-announced", lambda w: [_once(_is(*MEDIA), [Response(file=w.media_path(w.talks["unquoted"]), content_type="audio/mp4", stall_after=20_000, release=_set(), abort_after_stall=True)])], "", "done", None),
     ("trickle", lambda w: [_always(ANY_SLIDE_1, lambda r: Response(body=b"\x89PNG" * 200, content_type="image/png", trickle_s=0.2))], "[network]\nmin_bytes_per_s = 1000.0\nslow_window_s = 1.0\ntimeout_s = 3.0", "failed", r"slide 1: no image from any host .*too slow"),
     ("html-200-instead-of-an-image", lambda w: [_always(_is(SLIDES_HOST, _slide_path(1)), lambda r: Response(body=b"<html>login</html>", content_type="text/html"))], "", "done", None),
-    ("html-200-instead-of-a-playlist", lambda w: [_always(lambda r: r.path.endswith("/master.m3u8") and "99000101" in r.path, lambda r: Response(body=b"<html>maintenance</html>", content_type="text/html"))], "", "failed-iclr", r"media download failed for https://yoda-1\.fixture\.invalid/Y99000101_fx/master\.m3u8"),
+    ("html-200-instead-of-a-playlist", lambda w: [_always(lambda r: r.path.endswith("/master.m3u8") and "99000101" in r.path, lambda r: Response(body=b"<html>maintenance</html>", content_type="text/html"))], "", "failed-iclr", r"got an HTML page instead of an HLS playlist from https://yoda-1\.fixture\.invalid/Y99000101_fx/master\.m3u8"),
     ("token-expired", lambda w: [_once(_is(*PLAYER), [Response(401, b'{"error":"token expired"}', "application/json")])], "", "done", None),
     ("player-without-slides-urls", lambda w: [_strip_slides_urls(w)], "", "done", None),
     ("empty-slides", lambda w: [_always(_is(*JSON_PATH), lambda r: _slides_json([]))], "", "done-no-slides", None),
@@ -96,7 +96,7 @@ CASES: list[tuple[str, Callable[[World], list[Hook]], str, str, str | None]] = [
     ("decompression-bomb", lambda w: [_always(ANY_SLIDE_1, lambda r: Response(body=_png_bomb(), content_type="image/png"))], "", "failed", r"decompression bomb, refused"),
     ("media-without-audio", lambda w: [_always(_is(*MEDIA), lambda r: Response(body=_video_only(w), content_type="audio/mp4"))], "", "failed", r"has no audio stream"),
     ("zero-length-media", lambda w: [_always(_is(*MEDIA), lambda r: Response(body=b"", content_type="audio/mp4"))], "", "failed", r"media"),
-    ("oversized-page", lambda w: [_always(_is("acl.fixture.invalid", "/paper_5.html"), lambda r: Response(body=b"<html>" + b" " * 200_000, content_type="text/html"))], "[network]\nmax_page_bytes = 100000", "failed", r"larger than 100000 bytes"),
+    ("oversized-page", lambda w: [_always(_is("emnlp.fixture.invalid", "/livestream.html"), lambda r: Response(body=b"<html>" + b" " * 200_000, content_type="text/html"))], "[network]\nmax_page_bytes = 100000", "failed", r"larger than 100000 bytes"),
 ]  # fmt: skip
 
 
@@ -173,8 +173,11 @@ def test_a_host_that_refuses_connections(world: World, world_config: Path, tmp_p
     result = run_cli("archive", talk.url, "-o", tmp_path / "a", "--config", conf, "--no-browser")
     assert result.returncode == 1
     entry = json.loads((tmp_path / "a" / "index.json").read_text())["talks"][0]
-    assert entry["status"] == "failed" and "media download failed" in entry["error"]
+    media = f"https://media.fixture.invalid/talks/{talk.pid}.m4a"
+    assert entry["status"] == "failed" and f"cannot reach {media}" in entry["error"]
     assert "refused" in entry["error"].lower()
+    assert entry["error_kind"] == "transient"
+    assert "127.0.0.1:9 is down (connection refused, 3 times)" in result.stderr
 
 
 def test_other_schemes_in_a_page_are_refused(world: World, world_config: Path, tmp_path: Path) -> None:

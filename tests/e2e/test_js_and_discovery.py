@@ -30,7 +30,7 @@ def test_js_only_page_resolves_in_the_browser(world: World, world_config: Path) 
     world.state.reset()
     result = run_cli("resolve", talk.url, "--json", "--config", world_config)
     assert result.returncode == 0, result.stderr
-    entry = json.loads(result.stdout)
+    (entry,) = json.loads(result.stdout)["talks"]
     assert (entry["key"], entry["title"], entry["authors"]) == (
         f"slideslive:{talk.pid}",
         talk.title,
@@ -192,13 +192,13 @@ def test_match_and_limit_archive_only_the_chosen_talks(world: World, world_confi
 @pytest.mark.parametrize(
     ("name", "key", "url"),
     [
-        ("youtube", "youtube:FixtureYT19", "https://www.youtube.com/watch?v=FixtureYT19"),
-        ("vimeo", "vimeo:900000020", "https://player.vimeo.com/video/900000020"),
+        ("youtube", "youtube:FixtureYT19", "https://www.youtube.com/embed/FixtureYT19?rel=0"),
+        ("vimeo", "vimeo:900000020", "https://player.vimeo.com/video/900000020?h=0a1b2c"),  # kept whole
     ],
 )
 def test_youtube_and_vimeo_are_detected(world: World, world_config: Path, name: str, key: str, url: str) -> None:
     talk = world.talks[name]
     result = run_cli("resolve", talk.url, "--json", "--config", world_config, "--no-browser")
     assert result.returncode == 0, result.stderr
-    entry = json.loads(result.stdout)
+    (entry,) = json.loads(result.stdout)["talks"]
     assert (entry["key"], entry["media"]["url"], entry["title"]) == (key, url, talk.title)

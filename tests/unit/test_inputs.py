@@ -109,49 +109,9 @@ def test_empty_input() -> None:
     assert read_refs(["", "# only a comment", "   "]) == ([], [])
 
 
-@pytest.mark.parametrize(
-    ("url", "key"),
-    [
-        ("https://slideslive.com/38925850", "slideslive:38925850"),
-        ("https://slideslive.com/38925850/", "slideslive:38925850"),
-        ("https://slideslive.com/38925850/towards-a-deep-network-architecture", "slideslive:38925850"),
-        ("http://slideslive.com/38925850", "slideslive:38925850"),
-        ("https://www.slideslive.com/38925850/slug", "slideslive:38925850"),
-        ("https://slideslive.com/embed/presentation/38925850", "slideslive:38925850"),
-        (
-            "https://slideslive.com/embed/presentation/38925850?embed_parent_url=https%3A%2F%2Ficlr.cc%2F"
-            "&embed_container_id=presentation-embed-38925850",
-            "slideslive:38925850",
-        ),
-        ("https://slideslive.com/38925850?ref=home", "slideslive:38925850"),
-        ("https://slideslive.com/38925850#t=30", "slideslive:38925850"),
-    ],
-)
-def test_slideslive_keys_derived_offline(url: str, key: str) -> None:
-    refs, rejected = read_refs([url])
-    assert rejected == []
-    assert refs == [TalkRef(url, key)]
-
-
-@pytest.mark.parametrize(
-    "url",
-    [
-        POSTER,
-        "https://icml.cc/virtual/2020/poster/6369",
-        "https://virtual.acl2020.org/paper_main.1.html",
-        "https://neurips.cc/virtual/2020/public/poster_0123456789abcdef0123456789abcdef.html",
-        "https://slideslive.com/",
-        "https://slideslive.com/iclr-2020",
-        "https://example.org/slideslive.com/38925850",
-        "https://notslideslive.com/38925850",
-        "https://slideslive.com.evil.example/38925850",
-        "https://www.youtube.com/watch?v=dQw4w9WgXcQ",
-    ],
-)
-def test_no_key_for_other_pages(url: str) -> None:
-    refs, rejected = read_refs([url])
-    assert rejected == []
-    assert refs == [TalkRef(url, None)]
+def test_nothing_is_decided_from_the_url_here() -> None:
+    refs, _ = read_refs([SL, POSTER])
+    assert refs == [TalkRef(SL), TalkRef(POSTER)]  # which site a URL belongs to: tests/unit/test_sites.py
 
 
 @pytest.mark.parametrize(

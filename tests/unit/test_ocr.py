@@ -66,7 +66,7 @@ def test_text_is_clean_lines_and_boxes_are_in_image_pixels(read: list[tuple[Fixt
         assert all("  " not in line and line == line.strip() for line in text.text.split("\n"))
         assert text.text.split() == [w.text for w in text.words]
         for w in text.words:
-            assert 0 <= w.left and w.left + w.width <= 1920 and 0 <= w.top and w.top + w.height <= 1080
+            assert 0 <= w.left <= w.left + w.width <= 1920 and 0 <= w.top <= w.top + w.height <= 1080
             assert w.conf >= 25
         if fixture.name == "method":  # no bullet read as a letter, the heading's words up in the title bar
             assert text.text.split("\n")[1].startswith("Encode each slide")
@@ -85,6 +85,18 @@ def test_large_image_is_read_downscaled_with_boxes_in_its_own_pixels() -> None:
     for a, b in zip(text.words, small.words, strict=False):
         assert a.text == b.text
         assert abs(a.left - 2 * b.left) <= 2 and abs(a.top - 2 * b.top) <= 2 and abs(a.width - 2 * b.width) <= 3
+
+
+def test_transparent_background_is_read_as_white() -> None:
+    require_or_skip(tesseract_available(), "tesseract's English model is not installed")
+    fixture = slide("plain")
+    rgb = Image.open(io.BytesIO(fixture.png)).convert("RGB")
+    ink = rgb.convert("L").point(lambda v: 255 - v)  # the text opaque, the white background fully transparent
+    cutout = Image.new("RGB", rgb.size, (0, 0, 0))  # black under the transparency, as many editors leave it
+    cutout.putalpha(ink)
+    with OcrEngine() as engine:
+        text = engine.read(cutout)
+    assert set(fixture.body_words) <= {w for word in text.words for w in words(word.text)}
 
 
 def test_closed_engine_refuses() -> None:

@@ -75,8 +75,26 @@ class World:
         return "\n".join(lines) + extra
 
     def sample(self) -> list[FixtureTalk]:
-        """The talks of the sample conference that archive (one fails on purpose: no video)."""
-        return [t for t in self.talks.values() if t.in_sample and t.has_video]
+        """The talks of the sample conference that archive (one fails on purpose: no video), those that
+        the sample's pages embed beside their own talk or link to included."""
+        found: list[FixtureTalk] = []
+        for talk in self.talks.values():
+            if talk.in_sample:
+                found += [talk] if talk.has_video else []
+                found += [self.talks[name] for name, _ in talk.parts] + [self.talks[name] for name in talk.linked]
+        return found
+
+    def archived_title(self, talk: FixtureTalk) -> str:
+        """The title a talk is archived under: a further talk of a page is "<page title> (<its heading>)"."""
+        for page in self.talks.values():
+            for name, label in page.parts:
+                if name == talk.name:
+                    return f"{page.title} ({label})"
+        return talk.title
+
+    def key(self, talk: FixtureTalk) -> str:
+        """The talk's key, for SlidesLive talks (others are keyed by their media URL)."""
+        return f"slideslive:{talk.pid}"
 
     def urls(self) -> list[str]:
         """The sample conference: every talk a user could archive offline without a login."""

@@ -30,11 +30,13 @@ AKBC_HOST = "akbc.fixture.invalid"
 CHIL_HOST = "chil.fixture.invalid"
 ML4H_HOST = "ml4h.fixture.invalid"
 LIB_HOST = "cdn.fixture.invalid"  # the JavaScript libraries a listing loads (d3, jQuery): our own shims
+CHAT_HOST = "chat.fixture.invalid"  # the chat a poster page shows beside its video
 YOUTUBE_HOST = "www.youtube.com"  # never reachable offline: detection only
 VIMEO_HOST = "player.vimeo.com"
 SESSION_COOKIE = ("sessionid", "fixture-session-7f3a")  # what the login-protected pages want
 CONFERENCE_HOSTS = (
     ICLR_HOST, MINICONF_HOST, ACL_HOST, OLD_HOST, NEURIPS_HOST, EMNLP_HOST, AKBC_HOST, CHIL_HOST, ML4H_HOST, LIB_HOST,
+    CHAT_HOST,
 )  # fmt: skip
 NOT_SLIDESLIVE = ("no-video", "video-tag", "og-video", "youtube", "vimeo", "commented", "acl-novideo")
 # Pages that hold no talk of their own but link to SlidesLive talks (a business meeting).

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 
 from .catalog import (
     ACL_HOST,
+    CHAT_HOST,
     EMNLP_HOST,
     ICLR_HOST,
     LIB_HOST,
@@ -67,6 +68,8 @@ class ConferenceRoutes:
         return [t for t in self.world.talks.values() if t.page_host == host and _LISTED[host](t)]
 
     def route(self, req: Request) -> Response | None:
+        if req.host == CHAT_HOST:
+            return Response(body=b"<!DOCTYPE html><html><body><h1>Live Chat</h1></body></html>", content_type=HTML)
         if req.host == LIB_HOST:
             body = LIBRARIES.get(req.path, f"/* {req.path}: a library the listing loads */")
             return Response(body=body.encode(), content_type="application/javascript")

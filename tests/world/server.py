@@ -30,6 +30,7 @@ class Request:
     path: str  # without the query
     query: dict[str, list[str]]
     headers: dict[str, str]
+    at: float = field(default_factory=time.monotonic)  # when the world received it
 
     @property
     def key(self) -> str:

@@ -23,15 +23,12 @@ import shutil
 import threading
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor, as_completed
-from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
-from typing import Any
 from urllib.parse import urljoin, urlsplit
 
 import ffmpeg
 import m3u8
-import requests
 
 from ..errors import ConfarchiveError, FetchError, Interrupted
 from ..net import Http
@@ -190,23 +187,9 @@ def plan_track(text: str, url: str) -> Track:
     return Track(url, tuple(pieces), playlist.dumps(), duration)
 
 
-class _WithHeaders(Http):
-    """The shared Http (session, limiter, rewrites) adding ``headers`` (the Referer) to every request,
-    playlists and segments alike: ``download()`` takes no headers of its own."""
-
-    def __init__(self, http: Http, headers: dict[str, str]) -> None:  # shares state, opens nothing
-        self.__dict__.update(http.__dict__)
-        self._extra = headers
-
-    def stream(  # type: ignore[override]
-        self, url: str, *, headers: dict[str, str] | None = None, **kwargs: Any
-    ) -> AbstractContextManager[requests.Response]:
-        return super().stream(url, headers={**self._extra, **(headers or {})}, **kwargs)
-
-
-def _get(http: Http, url: str) -> tuple[str, str]:
+def _get(http: Http, url: str, headers: dict[str, str]) -> tuple[str, str]:
     """A playlist's text and its logical URL after redirects (what relative URIs resolve against)."""
-    response = http.get(url, refuse_html=True, what="an HLS playlist")
+    response = http.get(url, refuse_html=True, what="an HLS playlist", headers=headers)
     return response.content.decode("utf-8", "replace"), response.url
 
 
@@ -228,8 +211,9 @@ def _prepare(folder: Path, track: Track) -> None:
 
 
 def _fetch_piece(
-    http: Http, piece: Piece, folder: Path, cancel: threading.Event | None, on_bytes: Callable[[int], None] | None
-) -> None:
+    http: Http, piece: Piece, folder: Path, headers: dict[str, str],
+    cancel: threading.Event | None, on_bytes: Callable[[int], None] | None,
+) -> None:  # fmt: skip
     final = folder / piece.name
     if final.exists():
         return
@@ -238,7 +222,7 @@ def _fetch_piece(
     part = folder / (piece.name + ".part")
     try:
         download(http, piece.url, part, what="an HLS segment", byte_range=piece.byte_range, cancel=cancel,
-                 on_bytes=on_bytes)  # fmt: skip
+                 on_bytes=on_bytes, headers=headers)  # fmt: skip
     except FetchError as exc:
         if piece.byte_range is not None and exc.status == 200:
             raise Unsupported(f"{piece.url} ignores byte ranges: the segments cannot be cut from it") from exc
@@ -247,21 +231,30 @@ def _fetch_piece(
     sidecar(part).unlink(missing_ok=True)
 
 
+def _serialised(callback: Callable[[int], None] | None) -> Callable[[int], None] | None:
+    """``callback`` called under a lock: workers report at once, and the caller's callback (a progress
+    bar, a counter) need not be thread-safe."""
+    if callback is None:
+        return None
+    lock = threading.Lock()
+
+    def report(n: int) -> None:
+        with lock:
+            callback(n)
+
+    return report
+
+
 def _fetch_all(
-    http: Http, work: list[tuple[Path, Piece]], jobs: int,
+    http: Http, work: list[tuple[Path, Piece]], jobs: int, headers: dict[str, str],
     cancel: threading.Event | None, on_bytes: Callable[[int], None] | None,
 ) -> None:  # fmt: skip
     """Every piece not yet complete, ``jobs`` at a time, in playlist order. On the first failure the
     pieces not started are dropped and the ones in flight finish (kept for the next run)."""
     todo = [(folder, piece) for folder, piece in work if not (folder / piece.name).exists()]
-    lock = threading.Lock()
-
-    def report(n: int) -> None:  # workers report concurrently; the caller's callback needs not be thread-safe
-        with lock:
-            on_bytes(n)  # type: ignore[misc]
-
+    report = _serialised(on_bytes)
     with ThreadPoolExecutor(max_workers=max(1, jobs), thread_name_prefix="hls") as pool:
-        futures = [pool.submit(_fetch_piece, http, p, f, cancel, report if on_bytes else None) for f, p in todo]
+        futures = [pool.submit(_fetch_piece, http, p, f, headers, cancel, report) for f, p in todo]
         try:
             for future in as_completed(futures):
                 future.result()
@@ -310,14 +303,13 @@ def fetch_hls(
 
     Raises Unsupported (fall back to yt-dlp), FetchError / ConfarchiveError, or Interrupted on ``cancel``.
     """
-    if referer:
-        http = _WithHeaders(http, {"Referer": referer})
-    text, logical = _get(http, url)
+    headers = {"Referer": referer} if referer else {}
+    text, logical = _get(http, url, headers)
     playlist = parse(text, logical)
     if playlist.is_variant:
         rendition = choose(playlist, logical, want_video=want_video)
         urls = [u for u in (rendition.main, rendition.audio) if u]
-        tracks = [plan_track(*_get(http, u)) for u in urls]
+        tracks = [plan_track(*_get(http, u, headers)) for u in urls]
     else:
         tracks = [plan_track(text, logical)]
     scratch = workdir / "hls"
@@ -325,7 +317,7 @@ def fetch_hls(
     for folder, track in zip(folders, tracks, strict=True):
         _prepare(folder, track)
     work = [(folder, piece) for folder, track in zip(folders, tracks, strict=True) for piece in track.pieces]
-    _fetch_all(http, work, segment_jobs, cancel, on_bytes)
+    _fetch_all(http, work, segment_jobs, headers, cancel, on_bytes)
     if cancel is not None and cancel.is_set():
         raise Interrupted("interrupted")
     for folder, track in zip(folders, tracks, strict=True):

@@ -17,12 +17,12 @@ import os
 import re
 import threading
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 
 import requests
-import urllib3
 
-from ..errors import FetchError, Interrupted
+from ..errors import ErrorKind, FetchError, Interrupted
 from ..net import Http
 
 _CONTENT_RANGE = re.compile(r"bytes\s+(\d+)-(\d+)/(\d+|\*)")
@@ -65,79 +65,97 @@ def download(
     what: str,
     refuse_html: bool = True,
     max_bytes: int | None = None,
-    attempts: int = 4,
     cancel: threading.Event | None = None,
     on_bytes: Callable[[int], None] | None = None,
     byte_range: tuple[int, int] | None = None,
+    headers: dict[str, str] | None = None,
 ) -> int:
     """Download ``url`` into ``part`` (resuming what is there) and return its complete size.
 
+    One request's retry budget (``Http.retrying``) covers everything: a 5xx, a cut body (resumed from
+    what reached the disk), a range answer that does not fit (started over, never spliced).
     ``byte_range`` (first and last byte, inclusive; an HLS EXT-X-BYTERANGE) downloads only those bytes:
-    each request asks ``bytes={first + have}-{last}``. A 200 answer to it is refused (FetchError with
-    status 200), not cut down to the range: on a single-file playlist that is the whole file per segment.
+    each request asks ``bytes={first + have}-{last}``. A 200 answer to it is refused (permanently), not
+    cut down to the range: on a single-file playlist that is the whole file per segment.
     """
-    max_bytes = min(max_bytes or http.net.max_file_bytes, http.net.max_file_bytes)
+    limit = min(max_bytes or http.net.max_file_bytes, http.net.max_file_bytes)
     part.parent.mkdir(parents=True, exist_ok=True)
-    key = url if byte_range is None else f"{url}#bytes={byte_range[0]}-{byte_range[1]}"  # no resume across ranges
-    last_error = ""
-    for _ in range(attempts):
-        offset, validator = _resume_point(part, key)
-        headers = {"Accept-Encoding": "identity"}
-        if byte_range is not None:
-            if offset == byte_range[1] - byte_range[0] + 1:
+    job = _Job(http, url, part, what, refuse_html, limit, cancel, on_bytes, byte_range, headers or {})
+    return http.retrying(url, job.attempt, cancel=cancel)
+
+
+@dataclass(frozen=True)
+class _Job:
+    http: Http
+    url: str
+    part: Path
+    what: str
+    refuse_html: bool
+    limit: int
+    cancel: threading.Event | None
+    on_bytes: Callable[[int], None] | None
+    byte_range: tuple[int, int] | None
+    headers: dict[str, str]
+
+    @property
+    def key(self) -> str:
+        """What the sidecar records: a range never resumes into another range of the same file."""
+        return self.url if self.byte_range is None else f"{self.url}#bytes={self.byte_range[0]}-{self.byte_range[1]}"
+
+    def _again(self, reason: str, restart: bool = False) -> FetchError:
+        if restart:
+            discard(self.part)  # not where we stopped: never splice
+        return FetchError(reason, url=self.url, kind=ErrorKind.TRANSIENT)
+
+    def attempt(self) -> int:
+        """One request: resume or start, write the body, return the size once complete."""
+        url, rng = self.url, self.byte_range
+        offset, validator = _resume_point(self.part, self.key)
+        headers = {**self.headers, "Accept-Encoding": "identity"}
+        if rng is not None:
+            if offset == rng[1] - rng[0] + 1:
                 return offset  # complete before a crash
-            headers["Range"] = f"bytes={byte_range[0] + offset}-{byte_range[1]}"
+            headers["Range"] = f"bytes={rng[0] + offset}-{rng[1]}"
             if offset:
                 headers["If-Range"] = validator or ""
         elif offset:
             headers |= {"Range": f"bytes={offset}-", "If-Range": validator or ""}
-        with http.stream(url, headers=headers, refuse_html=refuse_html, what=what, accept=(416,)) as response:
-            if response.status_code == 416:
-                match = _UNSATISFIED.match(response.headers.get("Content-Range", ""))
-                if byte_range is None and offset and match and int(match.group(1)) == offset:
+        with self.http.stream(url, headers=headers, refuse_html=self.refuse_html, what=self.what, accept=(416,)) as r:
+            if r.status_code == 416:
+                match = _UNSATISFIED.match(r.headers.get("Content-Range", ""))
+                if rng is None and offset and match and int(match.group(1)) == offset:
                     return offset  # we already had every byte
-                discard(part)
-                last_error = f"{url} answered 416 to a range request"
-                continue
-            total: int | None
-            if response.status_code == 206:
-                match = _CONTENT_RANGE.match(response.headers.get("Content-Range", ""))
-                first, last = byte_range or (0, None)
-                start = first + offset
-                if not match or int(match.group(1)) != start or (last is not None and int(match.group(2)) != last):
-                    discard(part)  # not where we stopped: never splice
-                    last_error = f"{url} answered a range that does not start at byte {start}"
-                    continue
-                total = int(match.group(3)) if match.group(3) != "*" else None
-                mode = "ab"
-                if byte_range is not None:
-                    total, mode = byte_range[1] - byte_range[0] + 1, "ab" if offset else "wb"
-                    if not offset:  # a range's first answer is a 206: its validator is recorded here
-                        sidecar(part).write_text(json.dumps({"url": key, "validator": _validator(response)}))
-            elif byte_range is not None:
-                discard(part)
-                if not offset:
-                    raise FetchError(f"{url} ignores byte ranges (200 to a Range request)", url=url, status=200)
-                last_error = f"{url} changed since its range was started"  # If-Range failed: start over
-                continue
-            else:
-                length = response.headers.get("Content-Length")
-                total = int(length) if length and length.isdigit() else None
-                offset, mode = 0, "wb"
-                tag = _validator(response)
-                sidecar(part).write_text(json.dumps({"url": url, "validator": tag}))
-            if total is not None and total > max_bytes:
-                raise FetchError(f"{url} is {total} bytes, more than the {max_bytes}-byte limit", url=url)
-            try:
-                _write_body(http, response, part, mode, offset, max_bytes, url, cancel, on_bytes)
-            except (requests.RequestException, urllib3.exceptions.HTTPError, ConnectionError, TimeoutError) as exc:
-                last_error = f"connection broken while reading {url} ({type(exc).__name__})"
-                continue  # resume from what reached the disk
-        size = part.stat().st_size
-        if total is None or size == total:
-            return size
-        last_error = f"{url}: got {size} of {total} bytes"
-    raise FetchError(last_error or f"cannot download {url}", url=url)
+                raise self._again(f"{url} answered 416 to a range request", restart=True)
+            total, mode, offset = self._answer(r, offset)
+            if total is not None and total > self.limit:
+                raise FetchError(f"{url} is {total} bytes, more than the {self.limit}-byte limit", url=url)
+            _write_body(self.http, r, self.part, mode, offset, self.limit, url, self.cancel, self.on_bytes)
+        size = self.part.stat().st_size
+        if total is not None and size != total:
+            raise self._again(f"{url}: got {size} of {total} bytes")  # resumed by the next attempt
+        return size
+
+    def _answer(self, response: requests.Response, offset: int) -> tuple[int | None, str, int]:
+        """(expected total size, file mode, offset) for this answer; raises when it cannot be used."""
+        url, rng = self.url, self.byte_range
+        if response.status_code == 206:
+            match = _CONTENT_RANGE.match(response.headers.get("Content-Range", ""))
+            first, last = rng or (0, None)
+            start = first + offset
+            if not match or int(match.group(1)) != start or (last is not None and int(match.group(2)) != last):
+                raise self._again(f"{url} answered a range that does not start at byte {start}", restart=True)
+            if rng is None:
+                return (int(match.group(3)) if match.group(3) != "*" else None), "ab", offset
+            if not offset:  # a range's first answer is a 206: its validator is recorded here
+                sidecar(self.part).write_text(json.dumps({"url": self.key, "validator": _validator(response)}))
+            return rng[1] - rng[0] + 1, "ab" if offset else "wb", offset
+        if rng is not None:
+            if not offset:
+                raise FetchError(f"{url} ignores byte ranges (200 to a Range request)", url=url, status=200)
+            raise self._again(f"{url} changed since its range was started", restart=True)  # If-Range failed
+        length = response.headers.get("Content-Length")
+        sidecar(self.part).write_text(json.dumps({"url": url, "validator": _validator(response)}))
+        return (int(length) if length and length.isdigit() else None), "wb", 0
 
 
 def _write_body(
@@ -155,5 +173,5 @@ def _write_body(
             if on_bytes is not None:
                 on_bytes(len(chunk))
             if size > max_bytes:
-                raise FetchError(f"{url} is larger than the {max_bytes}-byte limit", url=url)
+                raise FetchError(f"{url} is larger than the {max_bytes}-byte limit", url=url, kind=ErrorKind.PERMANENT)
         os.fsync(fh.fileno())

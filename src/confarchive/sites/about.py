@@ -105,6 +105,8 @@ def _conference(page: Page) -> str | None:
     tag = page.soup.find("title")
     title = clean_text(tag.get_text()) if tag is not None else None
     from_title = conference_from_text(title.split(":", 1)[0]) if title and ":" in title else None
+    if from_title and " " in from_title:  # the one that knows the year
+        return from_title
     return from_url or from_title
 
 
