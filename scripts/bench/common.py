@@ -24,6 +24,11 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from confarchive.model import Talk, TalkRef
+from confarchive.net import Http
+from confarchive.resolve import Renderer, Resolver
+from confarchive.settings import Settings
+from confarchive.sites import Registry, Web
 from tests.world import Request, Response, World
 from tests.world.catalog import FixtureTalk
 from tests.world.server import _Handler
@@ -54,6 +59,18 @@ def add_latency(world: World, seconds: float, host: str | None = None) -> None:
         return None
 
     world.state.hooks.append(slow)
+
+
+def resolver(http: Http, settings: Settings, render: Renderer | None = None) -> Resolver:
+    """The production resolver (every built-in site) on ``http``."""
+    import logging
+
+    return Resolver(Registry.default(settings), Web(http, settings, logging.getLogger("bench")), render)
+
+
+def resolve_one(resolver: Resolver, url: str) -> Talk:
+    """The talk a talk page (or SlidesLive URL) holds."""
+    return resolver.resolve(resolver.expand(TalkRef(url)).talks[0])
 
 
 def median_pair(ours: Callable[[], object], theirs: Callable[[], object], runs: int = 3) -> tuple[float, float]:

@@ -25,15 +25,15 @@ from pathlib import Path
 import requests
 
 from confarchive.archive import Layout
+from confarchive.executors import QueuedEvents
 from confarchive.net import Http
-from confarchive.resolvers import Resolver
 from confarchive.settings import Rewrite, Settings
-from confarchive.talkwork import WorkContext, fetch_slides
+from confarchive.stages import WorkContext, fetch_slides
 
 if not __package__:  # run as a file: make the repository's scripts and tests importable
     sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
-from scripts.bench.common import add_latency, generated_talk, median_pair, start_world, table
+from scripts.bench.common import add_latency, generated_talk, median_pair, resolve_one, resolver, start_world, table
 from tests.world import Request, Response, World
 from tests.world.catalog import FixtureTalk
 
@@ -41,10 +41,10 @@ from tests.world.catalog import FixtureTalk
 def bench_slides(world: World, talk_name: str, latency: float) -> tuple[str, str, str, str]:
     settings = Settings(rewrites=tuple(Rewrite(p, r) for p, r in world.rewrites()))
     http = Http(settings.network, settings.rewrites)
-    talk = Resolver(http, settings).resolve(world.talks[talk_name].url)
+    talk = resolve_one(resolver(http, settings), world.talks[talk_name].url)
     add_latency(world, latency, host="slides.slideslive.com")
     work = Path(tempfile.mkdtemp(prefix="bench-slides-"))
-    ctx = WorkContext(settings, Layout(work), http, logging.getLogger("bench"))
+    ctx = WorkContext(settings, Layout(work), http, logging.getLogger("bench"), threading.Event(), QueuedEvents())
     urls = [http.rewriter(s.image_urls[0]) for s in talk.slides]
 
     def ours() -> None:

@@ -18,16 +18,14 @@ import sys
 import time
 from pathlib import Path
 
-from confarchive.browser import Browser
-from confarchive.browsers import BrowserPool
+from confarchive.browser import Browser, BrowserPool
 from confarchive.net import Http
-from confarchive.resolvers import Resolver
 from confarchive.settings import Rewrite, Settings
 
 if not __package__:  # run as a file: make the repository's scripts and tests importable
     sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
-from scripts.bench.common import CACHE, median_pair, table
+from scripts.bench.common import CACHE, median_pair, resolve_one, resolver, table
 from tests.world import World
 from tests.world.catalog import FixtureTalk
 
@@ -83,17 +81,17 @@ def run(n: int, sleep_s: float, runs: int = 3) -> list[tuple[str, str, str, str]
     log = logging.getLogger("bench")
     try:
         started = time.perf_counter()
-        resolver = Resolver(http, settings)
+        static_resolver = resolver(http, settings)
         for talk in static:
-            assert resolver.resolve(talk.url).presentation_id == talk.pid
+            assert str(resolve_one(static_resolver, talk.url).key) == f"slideslive:{talk.pid}"
         static_rate = n / (time.perf_counter() - started)
 
         def ours() -> None:
             pool = BrowserPool(settings, http.rewriter, None, log)
             try:
-                resolver = Resolver(http, settings, pool.render)
+                js_resolver = resolver(http, settings, pool.render)
                 for talk in js:
-                    assert resolver.resolve(talk.url).presentation_id == talk.pid
+                    assert str(resolve_one(js_resolver, talk.url).key) == f"slideslive:{talk.pid}"
             finally:
                 pool.close()
 

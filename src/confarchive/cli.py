@@ -1,4 +1,4 @@
-"""Command line: parse, then hand over to ``commands``; map errors to exit codes (contract.md).
+"""Command line: parse, then hand over to ``commands``; map errors to exit codes (docs/cli.md).
 
 Exit codes: 0 every talk archived; 1 some talk failed or an input line was rejected; 2 usage error
 or nothing to do; 130 interrupted. Payloads (``discover``, ``resolve --json``, ``archive --dry-run``)

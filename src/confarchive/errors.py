@@ -57,6 +57,10 @@ class FetchError(ConfarchiveError):
         self.status = status
 
 
+class HostDown(FetchError):
+    """A request not even tried: its host could not be reached several times in this run."""
+
+
 class NoVideoError(ConfarchiveError):
     """A page with no recognisable talk media."""
 

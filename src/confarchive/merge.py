@@ -1,6 +1,6 @@
 """Where ffmpeg runs: slides + audio -> one MP4 with a chapter per slide, validated, then moved in place.
 
-The recipe (measured in docs/engineering-notes.md and scripts/bench/merge.py): the slides track of
+The recipe (measured in docs/media.md and scripts/bench/merge.py): the slides track of
 ``slidetrack`` (an image sequence retimed to integer milliseconds by ``setpts``; a concat list for
 huge tracks), scale+pad to one even canvas, libx264 ``-tune stillimage -bf 0`` with variable frame
 rate, audio copied, ``+faststart``; never ``-shortest``. Chapters and tags come
@@ -24,20 +24,20 @@ from functools import lru_cache
 from pathlib import Path
 
 import ffmpeg
+import langcodes
 
 from .errors import ConfarchiveError
+from .ffrun import run_ffmpeg
 from .model import MediaFile, Merged, PlannedSlide, SlideFile
 from .probe import probe
-from .slidetrack import Entry, concat_document, concat_list, entries, link_sequence, normalise, pts_expression
+from .slidetrack import Entry, concat_document, entries, link_sequence, normalise, pts_expression
 
-__all__ = ["LAYOUTS", "MergeJob", "TalkTags", "concat_list", "ffmetadata", "merge"]
+__all__ = ["LAYOUTS", "MergeJob", "TalkTags", "ffmetadata", "merge", "mp4_language"]
 
 COPYABLE_AUDIO = {"aac", "mp3", "opus", "alac", "ac3", "eac3"}
 LAYOUTS = ("slides", "side-by-side", "pip")
 # Linux allows 128 KiB in one argument and the filter graph is one; about 2,500 slides' worth.
 MAX_SETPTS_CHARS = 60_000
-_ISO639_2 = {"en": "eng", "de": "deu", "fr": "fra", "es": "spa", "it": "ita", "pt": "por", "zh": "zho", "ja": "jpn",
-             "ko": "kor", "ru": "rus", "nl": "nld", "pl": "pol", "cs": "ces", "ar": "ara", "he": "heb"}  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -64,6 +64,14 @@ class MergeJob:
     clips: Mapping[int, Sequence[str]] = field(default_factory=dict)  # video slide -> its frames
     subtitles: tuple[tuple[str, Path], ...] = ()  # (language, WebVTT file)
     layout: str = "slides"
+
+
+def mp4_language(tag: str) -> str:
+    """The ISO 639-2/T code an MP4 track's language must be (``pt-BR`` -> ``por``); ``und`` when unknown."""
+    try:
+        return str(langcodes.Language.get(tag).to_alpha3())
+    except (LookupError, ValueError):
+        return "und"
 
 
 @lru_cache(maxsize=4)
@@ -93,16 +101,6 @@ def ffmetadata(plan: Sequence[PlannedSlide], tags: TalkTags, titles: dict[int, s
         lines += ["[CHAPTER]", "TIMEBASE=1/1000", f"START={slide.start_ms}", f"END={slide.end_ms}"]
         lines.append(f"title={_escape_meta(title)}")
     return "\n".join(lines) + "\n"
-
-
-def _run(stream: ffmpeg.nodes.OutputStream, ffmpeg_path: str) -> None:
-    try:
-        stream.global_args("-hide_banner", "-nostdin", "-loglevel", "error").run(
-            cmd=ffmpeg_path, capture_stdout=True, capture_stderr=True, overwrite_output=True
-        )
-    except ffmpeg.Error as exc:
-        tail = (exc.stderr or b"").decode("utf-8", "replace").strip().splitlines()[-3:]
-        raise ConfarchiveError(f"ffmpeg failed: {' / '.join(tail) or 'no message'}") from exc
 
 
 def _timed_track(track: Sequence[Entry], workdir: Path, extension: str) -> ffmpeg.nodes.FilterableStream:
@@ -179,13 +177,14 @@ def merge(job: MergeJob, ffmpeg_path: str, ffprobe_path: str) -> Merged:
         opts = {"vcodec": "copy"}
     for n, (language, path) in enumerate(job.subtitles):
         streams.append(ffmpeg.input(str(path))["s:0"])
-        opts[f"metadata:s:s:{n}"] = f"language={_ISO639_2.get(language.lower(), language.lower()[:3])}"
+        opts[f"metadata:s:s:{n}"] = f"language={mp4_language(language)}"
     if job.subtitles:
         opts["scodec"] = "mov_text"
     opts |= {"acodec": acodec, "movflags": "+faststart", "f": "mp4"}
     # ffmpeg-python numbers inputs in the order the output reaches them; ask it rather than assume.
     meta_index = _input_index(ffmpeg.output(*streams, str(tmp), **opts).get_args(), str(meta_path))
-    _run(ffmpeg.output(*streams, str(tmp), **opts, map_metadata=meta_index, map_chapters=meta_index), ffmpeg_path)
+    output = ffmpeg.output(*streams, str(tmp), **opts, map_metadata=meta_index, map_chapters=meta_index)
+    run_ffmpeg(output, ffmpeg_path, f"merge {job.final.name}")
     # the speaker video may outlast the audio by a frame or a segment's rounding: allow half a second
     tolerance = 100 if job.layout == "slides" or not job.plan else 500
     merged = validate(tmp, job.plan, job.media, ffprobe_path, expected_frames, tolerance)

@@ -31,7 +31,7 @@ import requests
 import urllib3
 from requests.adapters import HTTPAdapter
 
-from .errors import ErrorKind, FetchError, Interrupted
+from .errors import ErrorKind, FetchError, HostDown, Interrupted
 from .politeness import HostLimiter
 from .settings import NetworkSettings, Rewrite
 
@@ -127,7 +127,7 @@ class HostHealth:
     def check(self, host: str, url: str) -> None:
         reason = self._down.get(host)
         if reason is not None:
-            raise FetchError(f"{host} is down ({reason}); not trying {url}", url=url, kind=ErrorKind.TRANSIENT)
+            raise HostDown(f"{host} is down ({reason}); not trying {url}", url=url, kind=ErrorKind.TRANSIENT)
 
     def unreachable(self, host: str, reason: str) -> None:
         with self._lock:
@@ -313,10 +313,11 @@ class Http:
 
 def _reason(exc: BaseException) -> str:
     """A short cause for a requests exception (its repr nests three levels of urllib3 wrappers)."""
+    unreachable = _unreachable(exc)
+    if unreachable is not None:
+        return unreachable
     text = str(exc)
-    for marker in ("Connection refused", "timed out", "Name or service not known", "reset by peer"):
+    for marker in ("timed out", "reset by peer"):
         if marker in text:
-            return marker.lower()
-    if _unreachable(exc) == "name not resolved":
-        return "name not resolved"
+            return marker
     return type(exc).__name__

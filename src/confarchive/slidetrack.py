@@ -136,11 +136,6 @@ def link_sequence(track: Sequence[Entry], folder: Path, extension: str) -> str:
     return str(folder).replace("%", "%%") + f"/%06d{extension}"
 
 
-def concat_list(plan: Sequence[PlannedSlide], files: Mapping[int, str]) -> str:
-    """The ffconcat document of still slides."""
-    return concat_document(entries(plan, files))
-
-
 def normalise(
     shown: Mapping[int, SlideFile], workdir: Path, extra: Sequence[str] = ()
 ) -> tuple[dict[str, str], tuple[int, int], str]:

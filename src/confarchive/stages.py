@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Protocol
 
 from .archive import Layout, write_if_changed
-from .errors import ConfarchiveError, ErrorKind
+from .errors import ConfarchiveError, ErrorKind, HostDown
 from .fetch.clips import clip_first_frame
 from .fetch.documents import fetch_document, is_pdf, is_webvtt
 from .fetch.files import fetch_slide
@@ -129,6 +129,8 @@ def fetch_extras(
         try:
             path = fetch_document(ctx.http, talk.paper_url, talk_dir / "paper.pdf", is_pdf, "a PDF paper", ctx.cancel)
             paper = ctx.layout.relative(path)
+        except HostDown as exc:  # said once, when the host went down
+            ctx.log.debug("%s: no paper.pdf: %s", talk.title, exc.one_line())
         except ConfarchiveError as exc:
             ctx.log.warning("%s: no paper.pdf: %s", talk.title, exc.one_line())
     subtitles = []

@@ -125,16 +125,19 @@ def test_kill_while_a_media_segment_is_half_sent(world: World, world_config: Pat
     path = f"/Y{talk.pid}_fx/audio/{held.name}"
     hooks.append(_holding("yoda-1.fixture.invalid", path, held.read_bytes(), "video/mp2t", stalled, release))
     root = tmp_path / "archive"
+    pieces = root / ".confarchive" / "work" / f"slideslive-{talk.pid}" / "media" / "hls" / "main"
+    part = pieces / "seg-00002.ts.part"  # the held segment, second of the playlist
     proc = _start(world_config, root, talk.url)
     try:
         assert stalled.wait(60), "the segment was never requested"
+        half = len(held.read_bytes()) // 2
+        _wait_for(lambda: part.exists() and part.stat().st_size == half, "the first half of the segment on disk")
         _kill9(proc)
     finally:
         release.set()
     hooks.clear()
-    pieces = root / ".confarchive" / "work" / f"slideslive-{talk.pid}" / "media" / "hls" / "main"
     complete = {int(p.stem.split("-")[1]) - 1 for p in pieces.glob("seg-*.ts")}  # one file per segment
-    assert 1 not in complete and (pieces / "seg-00002.ts.part").stat().st_size > 0
+    assert 1 not in complete
     world.state.reset()
     result = run_cli("archive", talk.url, "-o", root, "--config", world_config)
     assert result.returncode == 0, result.stderr
@@ -142,7 +145,7 @@ def test_kill_while_a_media_segment_is_half_sent(world: World, world_config: Pat
     asked = {n: world.state.requests[prefix + s.name] for n, s in enumerate(segments)}
     assert asked == {n: 0 if n in complete else 1 for n in range(len(segments))}  # complete ones never again
     resumed = [r for r in world.state.log if r.path == path]
-    assert resumed[0].headers["range"] != "bytes=0-" and resumed[0].headers["range"].startswith("bytes=")
+    assert resumed[0].headers["range"] == f"bytes={len(held.read_bytes()) // 2}-"  # from where it stopped
     for n in range(1, len(talk.slide_times_ms) + 1):  # slides were all done before the media started
         assert world.state.requests[f"/slides.slideslive.com/{talk.pid}/slides/original/{talk.image_name(n)}.png"] == 0
     _assert_complete(world, root, talk)

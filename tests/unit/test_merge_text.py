@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from confarchive.merge import TalkTags, concat_list, ffmetadata
+from confarchive.merge import TalkTags, ffmetadata
 from confarchive.model import PlannedSlide
+from confarchive.slidetrack import concat_document, entries
 
 
 def P(index: int, start: int, end: int) -> PlannedSlide:
@@ -13,6 +14,10 @@ def P(index: int, start: int, end: int) -> PlannedSlide:
 
 
 # -- concat list -------------------------------------------------------------------------------------
+
+
+def concat_list(plan, files):  # the document of still slides
+    return concat_document(entries(plan, files))
 
 
 def test_concat_list_exact_document() -> None:

@@ -1,4 +1,4 @@
-"""The SlidesLive answer parsers, against the real-world shapes listed in docs/formats.md section 2."""
+"""The SlidesLive answer parsers, against the real-world shapes listed in docs/slideslive.md."""
 
 from __future__ import annotations
 

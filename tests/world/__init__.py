@@ -1,4 +1,4 @@
-"""The fixture world: a local imitation of conference sites and the SlidesLive API (docs/formats.md).
+"""The fixture world: a local imitation of conference sites and the SlidesLive API (docs/sites.md, docs/slideslive.md).
 
 ``World`` starts one HTTP server on 127.0.0.1 (port 0), generates the media with real ffmpeg, and
 writes the URL-rewrite configuration that sends confarchive there. pytest and ``scripts/demo`` both

@@ -1,6 +1,6 @@
 """HTML of the fixture world: poster pages in each real variant, SlidesLive embed and public pages.
 
-The variants follow docs/formats.md: ICLR 2020 (citation metas after ``</head>``, the id in the
+The variants follow docs/sites.md: ICLR 2020 (citation metas after ``</head>``, the id in the
 container), the Mini-Conf demo (the id on the line after ``presentationId:``), double, single and
 unquoted ids, two embeds on one page, only a plain ``slideslive.com/{id}`` link, an old build without
 metas, and a page with no video at all. Static HTML never contains the player iframe.

@@ -231,6 +231,11 @@ class WorldState:
                 return answer
         return self._route(request)
 
+    def reset_peak(self) -> None:
+        """Count the most requests at once from now on."""
+        with self._lock:
+            self.peak = self.active
+
     def reset(self) -> None:
         with self._lock:
             self.requests.clear()

@@ -1,6 +1,6 @@
 """The fixture SlidesLive: embed and public pages, the player endpoint, slides JSON/XML, image hosts.
 
-Each answer follows docs/formats.md, including the ugly parts: 401 without a token, 403
+Each answer follows docs/slideslive.md, including the ugly parts: 401 without a token, 403
 ``AccessDenied`` XML bodies, the pre-2021 JSON player answer, the domain lock redirect, video slides
 without an ``image`` key, XML in unsorted document order.
 """

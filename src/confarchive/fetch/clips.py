@@ -14,6 +14,7 @@ from pathlib import Path
 import ffmpeg
 
 from ..errors import ConfarchiveError
+from ..ffrun import run_ffmpeg
 from ..model import Media, MediaKind, SlideFile
 from ..slidetrack import CLIP_FPS
 from .files import existing_slide, inspect_image
@@ -26,12 +27,8 @@ def clip_frames(clip: Path, frames_dir: Path, ffmpeg_path: str) -> tuple[str, ..
     if not done.exists():
         shutil.rmtree(frames_dir, ignore_errors=True)
         frames_dir.mkdir(parents=True)
-        try:
-            ffmpeg.input(str(clip)).output(str(frames_dir / "%05d.png"), vf=f"fps={CLIP_FPS}", f="image2").global_args(
-                "-hide_banner", "-nostdin", "-loglevel", "error"
-            ).run(cmd=ffmpeg_path, capture_stdout=True, capture_stderr=True, overwrite_output=True)
-        except ffmpeg.Error as exc:
-            raise ConfarchiveError(f"cannot extract the frames of {clip.name}") from exc
+        output = ffmpeg.input(str(clip)).output(str(frames_dir / "%05d.png"), vf=f"fps={CLIP_FPS}", f="image2")
+        run_ffmpeg(output, ffmpeg_path, f"extract the frames of {clip.name}")
         done.touch()
     return tuple(str(p) for p in sorted(frames_dir.glob("*.png")))
 
@@ -48,13 +45,11 @@ def clip_first_frame(
     stem.parent.mkdir(parents=True, exist_ok=True)
     part = stem.with_name(stem.name + ".frame.png")
     try:
-        ffmpeg.input(clip.path).output(str(part), vframes=1, f="image2", vcodec="png").global_args(
-            "-hide_banner", "-nostdin", "-loglevel", "error"
-        ).run(cmd=ctx.settings.tools.ffmpeg, capture_stdout=True, capture_stderr=True, overwrite_output=True)
-    except ffmpeg.Error as exc:
+        output = ffmpeg.input(clip.path).output(str(part), vframes=1, f="image2", vcodec="png")
+        run_ffmpeg(output, ctx.settings.tools.ffmpeg, f"take the first frame of the clip of slide {index}")
+    except ConfarchiveError:
         part.unlink(missing_ok=True)
-        message = (exc.stderr or b"").decode("utf-8", "replace").strip().splitlines()[-1:]
-        raise ConfarchiveError(f"no first frame from the clip of slide {index}: {' '.join(message)}") from exc
+        raise
     width, height, fmt = inspect_image(part)
     final = stem.with_suffix(".png")
     os.replace(part, final)

@@ -31,6 +31,7 @@ import ffmpeg
 import m3u8
 
 from ..errors import ConfarchiveError, FetchError, Interrupted
+from ..ffrun import run_ffmpeg
 from ..net import Http
 from .resumable import download, sidecar
 
@@ -276,13 +277,11 @@ def _join(ffmpeg_path: str, playlists: list[Path], out: Path, want_video: bool) 
         streams = [inputs[0]["a"]]
     tmp = out.with_name(f"{out.stem}.tmp{out.suffix}").absolute()
     try:
-        ffmpeg.output(*streams, str(tmp), c="copy", f="mp4", movflags="+faststart").global_args(
-            "-hide_banner", "-nostdin", "-loglevel", "error"
-        ).run(cmd=ffmpeg_path, capture_stdout=True, capture_stderr=True, overwrite_output=True)
-    except ffmpeg.Error as exc:
+        output = ffmpeg.output(*streams, str(tmp), c="copy", f="mp4", movflags="+faststart")
+        run_ffmpeg(output, ffmpeg_path, f"join the HLS segments into {out.name}")
+    except ConfarchiveError:
         tmp.unlink(missing_ok=True)
-        message = " ".join((exc.stderr or b"").decode("utf-8", "replace").strip().splitlines()[-1:])
-        raise ConfarchiveError(f"ffmpeg cannot join the HLS segments into {out.name}: {message}") from exc
+        raise
     os.replace(tmp, out)
 
 

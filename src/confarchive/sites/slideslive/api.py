@@ -18,6 +18,7 @@ from ...model import Media, MediaKind, Slide
 from ...net import Http
 from ...settings import SlidesLiveSettings
 from ..base import SiteTalk
+from ..media import media_kind
 from ..page import clean_text
 from .data import (
     PlayerInfo,
@@ -202,5 +203,5 @@ class SlidesLive:
         if service == "url":
             if not vid.startswith(("http://", "https://")):
                 raise ConfarchiveError(f"SlidesLive 'url' video for {pid} is not an http(s) URL: {vid}")
-            return Media(MediaKind.FILE, vid, referer)
+            return Media(media_kind(vid) or MediaKind.FILE, vid, referer)
         raise ConfarchiveError(f"SlidesLive video service {service!r} for {pid} is not supported")
