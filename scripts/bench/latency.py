@@ -57,15 +57,22 @@ from tests.world import Request, Response, World
 from tests.world.catalog import FixtureTalk
 
 
-def _archive(conf: Conference, root: Path, config: Path) -> float:
+def _archive(conf: Conference, root: Path, config: Path, extra: tuple[str, ...] = ()) -> float:
     started = time.perf_counter()
-    result = run_cli(["archive", "-i", str(conf.urls), "-o", str(root), "-q", "--no-paper"], config)
+    result = run_cli(["archive", "-i", str(conf.urls), "-o", str(root), "-q", "--no-paper", *extra], config)
     if result.returncode != 0:
         raise SystemExit(f"confarchive archive exited {result.returncode}:\n{result.stderr_tail}")
     return time.perf_counter() - started
 
 
-def bench_conference(talks: int = 100, mbit: float = 50, latency_ms: float = 50, runs: int = 3) -> list[Row]:
+def bench_conference(
+    talks: int = 100,
+    mbit: float = 50,
+    latency_ms: float = 50,
+    runs: int = 3,
+    jobs: int | None = None,
+    fast_only: bool = False,
+) -> list[Row]:
     conf = Conference(conference(talks, 5, 300, first_pid=99800000))
     old = conf.dir / "old.toml"
     old.write_text(conf.config.read_text() + "\n[network]\nfast_hls = false\n")
@@ -76,9 +83,10 @@ def bench_conference(talks: int = 100, mbit: float = 50, latency_ms: float = 50,
     ideal: dict[str, list[float]] = {"fast": [], "old": []}
     try:
         for n in range(runs):
-            for name, config in (("fast", conf.config), ("old", old)):
+            for name, config in (("fast", conf.config), ("old", old))[: 1 if fast_only else 2]:
                 sent = bucket.sent
-                elapsed[name].append(_archive(conf, conf.dir / f"{name}-{n}", config))
+                extra = ("-j", str(jobs)) if jobs else ()
+                elapsed[name].append(_archive(conf, conf.dir / f"{name}-{n}", config, extra))
                 ideal[name].append((bucket.sent - sent) / rate)
                 shutil.rmtree(conf.dir / f"{name}-{n}")
                 print(f"latency {name} run {n}: {elapsed[name][-1]:.1f} s for {ideal[name][-1]:.1f} s of bytes",
@@ -88,6 +96,8 @@ def bench_conference(talks: int = 100, mbit: float = 50, latency_ms: float = 50,
     label = f"latency: {talks} talks of HLS via {mbit:g} Mbit/s, +{latency_ms:g} ms a request"
     rows = []
     for name, what in (("fast", "parallel segments"), ("old", "old path: yt-dlp one fragment at a time")):
+        if not elapsed[name]:
+            continue
         ratios = [e / i for e, i in zip(elapsed[name], ideal[name], strict=True)]
         took, bytes_s = statistics.median(elapsed[name]), statistics.median(ideal[name])
         rows.append((f"{label}: {what}", f"{took:.1f} s", f"{bytes_s:.1f} s (bytes/rate)",
@@ -217,6 +227,8 @@ def main() -> None:
     parser.add_argument("--latency-ms", type=float, default=50)
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--only", default="conference,one,resume")
+    parser.add_argument("--jobs", type=int, help="-j of the archive runs (default: confarchive's)")
+    parser.add_argument("--fast-only", action="store_true", help="skip the old path in the conference run")
     args = parser.parse_args()
     only = set(args.only.split(","))
     rows: list[Row] = []
@@ -225,7 +237,7 @@ def main() -> None:
     if "resume" in only:
         rows += bench_resume()
     if "conference" in only:
-        rows += bench_conference(args.talks, args.mbit, args.latency_ms, args.runs)
+        rows += bench_conference(args.talks, args.mbit, args.latency_ms, args.runs, args.jobs, args.fast_only)
     print(table(rows))
 
 

@@ -15,7 +15,7 @@ from collections.abc import Sequence
 from . import __version__
 from .commands import cmd_archive, cmd_discover, cmd_resolve, cmd_retry
 from .errors import ConfarchiveError, UsageError
-from .folder_commands import cmd_index, cmd_serve, cmd_status
+from .folder_commands import cmd_index, cmd_search, cmd_serve, cmd_status
 
 EXAMPLES = """\
 examples:
@@ -27,6 +27,7 @@ examples:
   confarchive resolve https://slideslive.com/38925850 --json
   confarchive status -o ~/talks/iclr2020
   confarchive retry -o ~/talks/iclr2020        # transient failures; --all retries permanent ones too
+  confarchive search -o ~/talks/iclr2020 '"contrastive loss"'   # the moment it was on a slide or said
 
 A re-run of the same command resumes: finished talks are skipped without any request, failed and
 unfinished ones are tried again. Configuration (URL rewrites, SlidesLive endpoints, network limits)
@@ -150,9 +151,22 @@ def build_parser() -> argparse.ArgumentParser:
     )
     _common(serve)
 
-    index = sub.add_parser("index", help="rebuild index.json and index.html from the manifest")
+    index = sub.add_parser("index", help="rebuild index.json, index.html and the search index from the manifest")
     _output(index)
     _common(index)
+
+    search = sub.add_parser(
+        "search", help="find the moment: titles, authors, abstracts, slide text and subtitles of an archive",
+        description="Full-text search (SQLite FTS5, ranked by bm25). One line per hit: the talk, where "
+        "(slide 7 at 12:31, said at 14:02), a snippet with the match in [brackets], the MP4.",
+        epilog='queries: words (all must match), "an exact phrase", prefix*, AND / OR / NOT, '
+        "heading:word for slide headings only. Exit code 1 when nothing matches.",
+    )  # fmt: skip
+    search.add_argument("query", nargs="+", metavar="QUERY")
+    _output(search)
+    search.add_argument("--limit", type=int, default=20, metavar="N", help="at most N hits (default 20)")
+    search.add_argument("--json", action="store_true", help="print the hits as JSON")
+    _common(search)
     return parser
 
 
@@ -169,7 +183,7 @@ def _configure_logging(args: argparse.Namespace) -> logging.Logger:
 
 COMMANDS = {
     "archive": cmd_archive, "discover": cmd_discover, "resolve": cmd_resolve, "status": cmd_status,
-    "retry": cmd_retry, "index": cmd_index, "serve": cmd_serve,
+    "retry": cmd_retry, "index": cmd_index, "serve": cmd_serve, "search": cmd_search,
 }  # fmt: skip
 
 

@@ -48,7 +48,7 @@ class Stages(Protocol):
 
 def merge_workers() -> int:
     """ffmpeg already uses several threads per merge: one merge per two cores keeps downloads going."""
-    return max(1, (os.cpu_count() or 2) // 2)
+    return max(1, int(os.environ.get("CA_MERGE", "0")) or (os.cpu_count() or 2) // 2)
 
 
 class QueuedEvents:

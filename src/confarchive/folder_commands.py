@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import argparse
+import json
 import logging
 from collections import Counter
 
 from .archive import Layout
 from .commands import settings_of
 from .errors import UsageError
-from .index import write_index
+from .index import entry_for_row, write_index
+from .search import SearchIndex
 from .serve import serve
 from .store import Manifest
 
@@ -50,10 +52,33 @@ def cmd_status(args: argparse.Namespace, log: logging.Logger) -> int:
 
 
 def cmd_index(args: argparse.Namespace, log: logging.Logger) -> int:
+    """index.json, index.html and the search index, from the manifest (and the talks' subtitle files)."""
     layout = existing_archive(args)
-    with Manifest(layout.manifest) as store:
-        changed = write_index(layout, store.rows(), store.sources())
-    log.info("index %s", "rewritten" if changed else "unchanged")
+    with Manifest(layout.manifest) as store, SearchIndex(layout) as search:
+        rows, sources = store.rows(), store.sources()
+        changed = write_index(layout, rows, sources)
+        entries = [entry_for_row(r, sources.get(r.key, ())) for r in rows if r.status == "done"]
+        indexed = search.rebuild(entries)
+    log.info("index %s; %d talk(s) (re)indexed for search", "rewritten" if changed else "unchanged", indexed)
+    return 0
+
+
+def cmd_search(args: argparse.Namespace, log: logging.Logger) -> int:
+    """One line per hit: title | where | snippet | MP4; exit 1 when nothing matches."""
+    layout = existing_archive(args)
+    query = " ".join(args.query)
+    if not query.strip():
+        raise UsageError("nothing to search for")
+    with SearchIndex(layout) as search:
+        hits = search.search(query, args.limit)
+    if args.json:
+        print(json.dumps([h.to_json() for h in hits], ensure_ascii=False, indent=2))
+    for hit in [] if args.json else hits:
+        video = str(layout.root / hit.video) if hit.video else "(no video)"
+        print(f"{hit.title} | {hit.where} | {hit.snippet} | {video}")
+    if not hits:
+        log.warning("no match for %s in %s", query, layout.root)
+        return 1
     return 0
 
 

@@ -32,6 +32,7 @@ from .model import Expansion, Talk, TalkKey, TalkRef
 from .naming import safe_name
 from .outcome import DISK_FULL, Status, TalkResult
 from .progress import Reporter
+from .search import SearchIndex
 from .selection import Selection
 from .stages import Fetched
 from .store import Manifest, Row, rebuild_rows
@@ -99,7 +100,8 @@ class Pipeline:
     def run(self, refs: Iterable[TalkRef]) -> Summary:
         self._inputs.extend(refs)
         fresh = not self.layout.manifest.exists()
-        with Manifest(self.layout.manifest) as store:
+        with Manifest(self.layout.manifest) as store, SearchIndex(self.layout) as search:
+            self._search = search
             if fresh:
                 rebuild_rows(store, self.layout)  # a lost database: talk.json files say what is done
             try:
@@ -302,6 +304,7 @@ class Pipeline:
             video = result.entry.video
             size = (self.layout.root / video).stat().st_size if video else None
             store.finish(result.key, result.source_url, result.entry, size)
+            self._search.update(result.entry)  # searchable as soon as it is done
             self.summary.done += 1
         elif failure is not None:
             store.fail(result.key, result.source_url, failure, result.entry)

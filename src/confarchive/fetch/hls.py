@@ -223,7 +223,7 @@ def _fetch_piece(
     part = folder / (piece.name + ".part")
     try:
         download(http, piece.url, part, what="an HLS segment", byte_range=piece.byte_range, cancel=cancel,
-                 on_bytes=on_bytes, headers=headers)  # fmt: skip
+                 on_bytes=on_bytes, headers=headers, durable=False)  # fmt: skip
     except FetchError as exc:
         if piece.byte_range is not None and exc.status == 200:
             raise Unsupported(f"{piece.url} ignores byte ranges: the segments cannot be cut from it") from exc

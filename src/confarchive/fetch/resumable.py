@@ -69,6 +69,7 @@ def download(
     on_bytes: Callable[[int], None] | None = None,
     byte_range: tuple[int, int] | None = None,
     headers: dict[str, str] | None = None,
+    durable: bool = True,
 ) -> int:
     """Download ``url`` into ``part`` (resuming what is there) and return its complete size.
 
@@ -77,10 +78,12 @@ def download(
     ``byte_range`` (first and last byte, inclusive; an HLS EXT-X-BYTERANGE) downloads only those bytes:
     each request asks ``bytes={first + have}-{last}``. A 200 answer to it is refused (permanently), not
     cut down to the range: on a single-file playlist that is the whole file per segment.
+    ``durable=False`` skips the fsync: for pieces that only count once a later step validated them
+    (HLS segments: their joined file passes ffprobe or everything is fetched again).
     """
     limit = min(max_bytes or http.net.max_file_bytes, http.net.max_file_bytes)
     part.parent.mkdir(parents=True, exist_ok=True)
-    job = _Job(http, url, part, what, refuse_html, limit, cancel, on_bytes, byte_range, headers or {})
+    job = _Job(http, url, part, what, refuse_html, limit, cancel, on_bytes, byte_range, headers or {}, durable)
     return http.retrying(url, job.attempt, cancel=cancel)
 
 
@@ -96,6 +99,7 @@ class _Job:
     on_bytes: Callable[[int], None] | None
     byte_range: tuple[int, int] | None
     headers: dict[str, str]
+    durable: bool
 
     @property
     def key(self) -> str:
@@ -129,7 +133,9 @@ class _Job:
             total, mode, offset = self._answer(r, offset)
             if total is not None and total > self.limit:
                 raise FetchError(f"{url} is {total} bytes, more than the {self.limit}-byte limit", url=url)
-            _write_body(self.http, r, self.part, mode, offset, self.limit, url, self.cancel, self.on_bytes)
+            _write_body(
+                self.http, r, self.part, mode, offset, self.limit, url, self.cancel, self.on_bytes, self.durable
+            )
         size = self.part.stat().st_size
         if total is not None and size != total:
             raise self._again(f"{url}: got {size} of {total} bytes")  # resumed by the next attempt
@@ -160,7 +166,7 @@ class _Job:
 
 def _write_body(
     http: Http, response: requests.Response, part: Path, mode: str, offset: int, max_bytes: int, url: str,
-    cancel: threading.Event | None, on_bytes: Callable[[int], None] | None,
+    cancel: threading.Event | None, on_bytes: Callable[[int], None] | None, durable: bool = True,
 ) -> None:  # fmt: skip
     size = offset
     with part.open(mode) as fh:
@@ -174,4 +180,5 @@ def _write_body(
                 on_bytes(len(chunk))
             if size > max_bytes:
                 raise FetchError(f"{url} is larger than the {max_bytes}-byte limit", url=url, kind=ErrorKind.PERMANENT)
-        os.fsync(fh.fileno())
+        if durable:
+            os.fsync(fh.fileno())
