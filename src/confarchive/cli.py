@@ -60,8 +60,11 @@ def _output(parser: argparse.ArgumentParser) -> None:
 def _jobs(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "-j", "--jobs", type=int, metavar="N",
-        help="talks downloading at once (default 2); merges run beside them, one per two cores",
+        help="talks downloading at once (default 2); merges run beside them (see --merge-jobs)",
     )  # fmt: skip
+    parser.add_argument(
+        "--merge-jobs", type=int, metavar="N", help="merges (ffmpeg, OCR) at once (default: one per core)"
+    )
     parser.add_argument(
         "--executor", default="local", metavar="local|dask://HOST:PORT",
         help="where fetching and merging run: this machine (default) or a Dask cluster sharing the archive folder",

@@ -34,9 +34,13 @@ def settings_of(args: argparse.Namespace) -> Settings:
     output = getattr(args, "output", None)
     paper = False if getattr(args, "no_paper", False) else None
     layout = getattr(args, "layout", None)
+    merge_jobs = getattr(args, "merge_jobs", None)
+    if merge_jobs is not None and merge_jobs < 1:
+        raise UsageError("--merge-jobs must be at least 1")
     return load_settings(
-        args.config, archive_dir=Path(output) if output else None, jobs=jobs, paper=paper, layout=layout
-    )
+        args.config, archive_dir=Path(output) if output else None, jobs=jobs, paper=paper, layout=layout,
+        merge_jobs=merge_jobs,
+    )  # fmt: skip
 
 
 def _open(args: argparse.Namespace, log: logging.Logger, settings: Settings) -> AbstractContextManager[RunContext]:

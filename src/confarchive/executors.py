@@ -46,9 +46,11 @@ class Stages(Protocol):
     def close(self) -> None: ...
 
 
-def merge_workers() -> int:
-    """ffmpeg already uses several threads per merge: one merge per two cores keeps downloads going."""
-    return max(1, int(os.environ.get("CA_MERGE", "0")) or (os.cpu_count() or 2) // 2)
+def merge_workers(configured: int = 0) -> int:
+    """Merges at once: ``configured``, else one per core. Measured (scripts/bench/latency.py, 2 cores):
+    one merge per two cores left a latency-bound conference waiting on merges (a merge is also process
+    starts and disk waits, not only encoding); more than one per core made it slower again."""
+    return configured if configured > 0 else max(1, os.cpu_count() or 2)
 
 
 class QueuedEvents:
@@ -125,7 +127,7 @@ class LocalStages(LocalResolution):
         super().__init__(resolver, ctx.cancel, jobs)
         self.ctx = ctx
         self._jobs = max(1, jobs)
-        self._merge_jobs = merge_jobs or merge_workers()
+        self._merge_jobs = merge_workers(merge_jobs or ctx.settings.merge_jobs)
         self._io = ThreadPoolExecutor(self._jobs, thread_name_prefix="talk")
         self._cpu = ThreadPoolExecutor(self._merge_jobs, thread_name_prefix="merge")
 

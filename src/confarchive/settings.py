@@ -80,6 +80,7 @@ class ToolSettings:
 class Settings:
     archive_dir: Path = Path("archive")
     jobs: int = 2  # talks downloading at once (merges have their own budget: one per two cores)
+    merge_jobs: int = 0  # merges at once; 0: one per core
     slide_jobs: int = 12  # measured: 200 slides at +30 ms latency need 12 in flight to be 8x a sequential loop
     paper: bool = True
     layout: str = "slides"  # slides | side-by-side | pip
