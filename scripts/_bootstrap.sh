@@ -30,6 +30,8 @@ for pkg in ${BOOTSTRAP_APT:-}; do
   case "$pkg" in
     chromium) command -v chromium >/dev/null 2>&1 || [ -x /usr/bin/chromium ] || missing+=(chromium) ;;
     chromium-driver) command -v chromedriver >/dev/null 2>&1 || [ -x /usr/bin/chromedriver ] || missing+=(chromium-driver) ;;
+    tesseract-ocr) command -v tesseract >/dev/null 2>&1 && tesseract --list-langs 2>/dev/null | grep -qx eng \
+                     || missing+=(tesseract-ocr) ;;
     *) missing+=("$pkg") ;;
   esac
 done

@@ -19,6 +19,7 @@ Usage: .venv/bin/python scripts/bench/endtoend.py [--talks 50] [--runs 3] [--sca
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import os
 import shutil
 import statistics
@@ -133,6 +134,27 @@ def bench_endtoend(talks: int = 50, runs: int = 3, slides: int = 20, seconds: fl
         (f"{label}: peak RSS, process tree", f"{got.tree_rss_mb:.0f} MB", "-", "-"),
         (f"{label}: CPU utilisation ({CORES} cores)", f"{got.cpu_util:.0%}", "-", "-"),
     ]  # fmt: skip
+
+
+def bench_ocr_cost(talks: int = 10, runs: int = 3, slides: int = 14, seconds: float = 300) -> list[Row]:
+    """The same conference archived with and without ``--ocr``: slides with text (tests/world/slidetext.py)."""
+    from tests.world.slidetext import slides as text_slides
+
+    names = tuple(s.name for s in text_slides())[:slides]
+    talks_ = tuple(dataclasses.replace(t, text_slides=names) for t in conference(talks, len(names), seconds, 99650000))
+    conf = Conference(talks_)
+    try:
+        plain = archive_fresh(conf, runs)
+        read = archive_fresh(conf, runs, ("--ocr",))
+    finally:
+        conf.close()
+    label = f"end-to-end: {talks} talks, {len(names)} slides of text each: --ocr"
+    n_slides = talks * len(names)
+    extra_cpu = statistics.median(r.cpu_s for r in read.runs) - statistics.median(r.cpu_s for r in plain.runs)
+    return [
+        (label, f"{read.wall_s:.1f} s", f"{plain.wall_s:.1f} s without", f"{read.wall_s / plain.wall_s:.2f}x time"),
+        (f"{label}: CPU added per slide read", f"{extra_cpu / n_slides * 1000:.0f} ms", "-", "-"),
+    ]
 
 
 def bench_scaling(

@@ -4,7 +4,10 @@ Runs, in order: fetch.py (parallel slide fetch vs a sequential loop; resume afte
 (ours vs the old concat recipe and the physical floor), endtoend.py (a conference through the real CLI;
 with the 10/50/200-talk scaling series), rerun.py (a finished archive run again),
 bandwidth.py (a limited link kept busy?), resolve.py (static pages; JS-only pages vs a new browser
-per page and a fixed sleep) and dask_scaleout.py (2 Dask workers vs 1). Each prints its per-run
+per page and a fixed sleep), dask_scaleout.py (2 Dask workers vs 1), latency.py (HLS through a far
+link: parallel segments vs one at a time; one talk vs the old recipe; resume of HLS after kill -9),
+ocr.py (slides/s and accuracy of both bindings; what --ocr adds end to end) and search.py (queries
+on a 1,000-talk archive). Each prints its per-run
 figures as it goes; the table comes last, with the machine's core count and the date. Every figure
 is measured in this run.
 
@@ -33,7 +36,7 @@ from pathlib import Path
 if not __package__:  # run as a file: make the repository's scripts and tests importable
     sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
-from scripts.bench import bandwidth, dask_scaleout, endtoend, fetch, merge, rerun, resolve
+from scripts.bench import bandwidth, dask_scaleout, endtoend, fetch, latency, merge, ocr, rerun, resolve, search
 from scripts.bench.common import Row, generated_talk, start_world, table
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -55,10 +58,32 @@ class Sizes:
     resolve_pages: int = 30
     resolve_sleep_s: float = 5  # the old recipe slept 10 s; 5 s keeps the baseline short and the ratio honest
     dask_talks: int = 40
+    latency_talks: int = 100
+    ocr_rounds: int = 3
+    ocr_talks: int = 10
+    search_talks: int = 1000
     runs: int = 3
 
 
-QUICK = Sizes("quick", 100, 30, 50, ("5min",), 1, 10, (4, 8, 16), 50, 30, 36, resolve_pages=10, dask_talks=20)
+QUICK = Sizes(
+    "quick",
+    100,
+    30,
+    50,
+    ("5min",),
+    1,
+    10,
+    (4, 8, 16),
+    50,
+    30,
+    36,
+    resolve_pages=10,
+    dask_talks=20,
+    latency_talks=30,
+    ocr_rounds=1,
+    ocr_talks=4,
+    search_talks=300,
+)
 DEFAULT = Sizes("default", scaling=(10, 50, 200))
 FULL = Sizes("full", merge_old_runs=3, scaling=(10, 50, 200))
 
@@ -107,6 +132,20 @@ def dask_rows(s: Sizes) -> list[Row]:
     return dask_scaleout.run(s.dask_talks)
 
 
+def latency_rows(s: Sizes) -> list[Row]:
+    rows = latency.bench_one_talk(50, s.runs, 1)
+    rows += latency.bench_resume()
+    return rows + latency.bench_conference(s.latency_talks, 50, 50, s.runs)
+
+
+def ocr_rows(s: Sizes) -> list[Row]:
+    return ocr.run(s.ocr_rounds, s.runs) + endtoend.bench_ocr_cost(s.ocr_talks, s.runs)
+
+
+def search_rows(s: Sizes) -> list[Row]:
+    return search.run(s.search_talks, 5)
+
+
 BENCHMARKS: list[tuple[str, Bench]] = [
     ("fetch", fetch_rows),
     ("merge", merge_rows),
@@ -115,6 +154,9 @@ BENCHMARKS: list[tuple[str, Bench]] = [
     ("bandwidth", bandwidth_rows),
     ("resolve", resolve_rows),
     ("dask", dask_rows),
+    ("latency", latency_rows),
+    ("ocr", ocr_rows),
+    ("search", search_rows),
 ]
 
 

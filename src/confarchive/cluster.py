@@ -34,15 +34,17 @@ from distributed.diagnostics.plugin import WorkerPlugin  # the dask extra: this 
 
 from .archive import Layout
 from .context import absolute_archive
+from .entry import TalkEntry
 from .errors import UsageError
 from .executors import LocalResolution, QueuedEvents
 from .model import Talk, TalkKey
 from .net import Http
+from .ocrstage import OcrPool
 from .outcome import TalkResult
 from .politeness import ClusterHostLimiter
 from .resolve import Resolver
 from .settings import Settings
-from .stages import Fetched, WorkContext, fetch_talk, guarded, merge_talk
+from .stages import Fetched, WorkContext, fetch_talk, guarded, merge_talk, read_slides
 
 WATCH_S = 0.5  # how often a worker looks at the run's cancel event (Ctrl-C stops within this)
 FLUSH_S = 0.5  # how often a worker sends its byte count
@@ -120,7 +122,8 @@ class RunPlugin(WorkerPlugin):
         events = _RemoteEvents(Queue(f"{self.name}-events", client=client))
         stop_event = Event(f"{self.name}-cancel", client=client)
         threading.Thread(target=self._watch, args=(stop_event, cancel), name=f"{self.name}-watch", daemon=True).start()
-        return WorkContext(spec.settings, Layout(spec.settings.archive_dir), http, log, cancel, events)
+        ocr = OcrPool(spec.settings) if spec.settings.ocr.enabled else None
+        return WorkContext(spec.settings, Layout(spec.settings.archive_dir), http, log, cancel, events, ocr)
 
     def _watch(self, stop_event: Any, cancel: threading.Event) -> None:
         while not self._stop.is_set():
@@ -135,6 +138,8 @@ class RunPlugin(WorkerPlugin):
         self._stop.set()
         if self._ctx is not None:
             self._ctx.http.close()
+            if self._ctx.ocr is not None:
+                self._ctx.ocr.close()
 
 
 def _context(run: str) -> WorkContext:
@@ -162,6 +167,12 @@ def remote_merge(run: str, job: Fetched) -> Fetched | TalkResult:  # a TalkResul
     ctx = _context(run)
     with _talk_lock(ctx, job.talk.key):
         return guarded(partial(merge_talk, job, ctx), job.talk, ctx)
+
+
+def remote_read(run: str, entry: TalkEntry) -> TalkResult:
+    ctx = _context(run)
+    with _talk_lock(ctx, entry.key):
+        return read_slides(entry, ctx)
 
 
 def parse_address(executor: str) -> str:
@@ -270,6 +281,9 @@ class DaskStages(LocalResolution):
 
     def merge(self, job: Fetched) -> Future[Fetched | TalkResult]:
         return self._merge.submit(remote_merge, self.cluster.spec.run, job)
+
+    def read(self, entry: TalkEntry) -> Future[TalkResult]:
+        return self._merge.submit(remote_read, self.cluster.spec.run, entry)
 
     def cancel(self) -> None:
         super().cancel()

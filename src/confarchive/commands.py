@@ -9,6 +9,7 @@ import logging
 import sys
 from collections.abc import Sequence
 from contextlib import AbstractContextManager
+from dataclasses import replace
 from pathlib import Path
 
 from .context import RunContext, absolute_archive, open_run
@@ -18,6 +19,8 @@ from .executors import LocalStages, QueuedEvents
 from .index import dumps, resolved_entry
 from .inputs import read_refs
 from .model import TalkRef
+from .ocr import require_tesseract
+from .ocrstage import OcrPool
 from .pipeline import Pipeline, Summary
 from .probe import require_tool
 from .progress import Reporter
@@ -37,10 +40,13 @@ def settings_of(args: argparse.Namespace) -> Settings:
     merge_jobs = getattr(args, "merge_jobs", None)
     if merge_jobs is not None and merge_jobs < 1:
         raise UsageError("--merge-jobs must be at least 1")
-    return load_settings(
+    settings = load_settings(
         args.config, archive_dir=Path(output) if output else None, jobs=jobs, paper=paper, layout=layout,
         merge_jobs=merge_jobs,
     )  # fmt: skip
+    if getattr(args, "ocr", False) and not settings.ocr.enabled:
+        settings = replace(settings, ocr=replace(settings.ocr, enabled=True))
+    return settings
 
 
 def _open(args: argparse.Namespace, log: logging.Logger, settings: Settings) -> AbstractContextManager[RunContext]:
@@ -69,6 +75,8 @@ def cmd_archive(args: argparse.Namespace, log: logging.Logger) -> int:
         print(bad.message(), file=sys.stderr)
     if not refs:
         raise UsageError("nothing to archive: give talk URLs or -i FILE")
+    if settings.ocr.enabled:  # before anything is downloaded: the install hint, not a failure per talk
+        require_tesseract(settings.ocr.tessdata or None, settings.ocr.lang)
     with _open(args, log, settings) as run:
         if args.dry_run:
             failures = dry_run(refs, run.resolver(), selection, settings.jobs, sys.stdout, log)
@@ -84,6 +92,7 @@ def run_pipeline(
     require_tool("ffmpeg", run.settings.tools.ffmpeg)
     require_tool("ffprobe", run.settings.tools.ffprobe)
     settings = absolute_archive(run.settings)
+    ocr = OcrPool(settings) if settings.ocr.enabled else None
     layout = run.layout
     reporter = Reporter(total=selection.limit or len(refs), log=run.log, quiet=quiet)
     events = QueuedEvents(reporter.bytes)
@@ -91,9 +100,9 @@ def run_pipeline(
     if run.cluster is not None:
         stages = run.cluster.stages(run.resolver(), events, run.cancel, jobs)
     else:
-        ctx = WorkContext(settings, layout, run.http, run.log, run.cancel, events)
+        ctx = WorkContext(settings, layout, run.http, run.log, run.cancel, events, ocr)
         stages = LocalStages(run.resolver(), ctx, jobs)
-    pipeline = Pipeline(layout, stages, events, reporter, run.log, selection, jobs, strict)
+    pipeline = Pipeline(layout, stages, events, reporter, run.log, selection, jobs, strict, ocr=ocr is not None)
     try:
         summary = pipeline.run(refs)
     except KeyboardInterrupt:
@@ -101,6 +110,8 @@ def run_pipeline(
         raise
     finally:
         reporter.close()
+        if ocr is not None:
+            ocr.close()
     run.log.info(
         "archived %d talk(s), %d already done, %d failed; archive: %s",
         summary.done, summary.skipped, len(summary.failed), layout.root,

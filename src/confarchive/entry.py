@@ -23,7 +23,7 @@ class SlideEntry:
     image: str | None  # path relative to the archive (or, before fetching, the first image URL)
     type: str = "image"  # "image" or "video"
     title: str | None = None  # the chapter title: the slide's heading, when OCR found one
-    text: str | None = None  # what OCR read on the slide
+    text: str | None = None  # what OCR read on the slide ("" when it was read and holds no text)
 
 
 @dataclass(frozen=True)
@@ -139,5 +139,5 @@ def _slide(data: Mapping[str, Any]) -> SlideEntry:
         image=_text(data.get("image")),
         type=str(data.get("type") or "image"),
         title=_text(data.get("title")),
-        text=_text(data.get("text")),
+        text=data["text"] if isinstance(data.get("text"), str) else None,
     )

@@ -16,12 +16,13 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from functools import partial
 from typing import Protocol
 
+from .entry import TalkEntry
 from .errors import ErrorKind
 from .index import failed_entry, ref_entry
 from .model import Expansion, Talk, TalkKey, TalkRef
 from .outcome import TalkResult, failure_of
 from .resolve import Resolver
-from .stages import Fetched, WorkContext, fetch_talk, guarded, merge_talk
+from .stages import Fetched, WorkContext, fetch_talk, guarded, merge_talk, read_slides
 
 
 class Stages(Protocol):
@@ -40,6 +41,8 @@ class Stages(Protocol):
     def fetch(self, talk: Talk, folder: str) -> Future[Fetched | TalkResult]: ...
 
     def merge(self, job: Fetched) -> Future[Fetched | TalkResult]: ...
+
+    def read(self, entry: TalkEntry) -> Future[TalkResult]: ...
 
     def cancel(self) -> None: ...
 
@@ -144,6 +147,9 @@ class LocalStages(LocalResolution):
 
     def merge(self, job: Fetched) -> Future[Fetched | TalkResult]:
         return self._cpu.submit(guarded, partial(merge_talk, job, self.ctx), job.talk, self.ctx)
+
+    def read(self, entry: TalkEntry) -> Future[TalkResult]:
+        return self._cpu.submit(read_slides, entry, self.ctx)
 
     def close(self) -> None:
         super().close()

@@ -5,15 +5,23 @@ from __future__ import annotations
 import argparse
 import json
 import logging
+import threading
 from collections import Counter
+from concurrent.futures import Future, ThreadPoolExecutor, as_completed
 
 from .archive import Layout
 from .commands import settings_of
-from .errors import UsageError
+from .entry import TalkEntry
+from .errors import ConfarchiveError, UsageError
+from .executors import merge_workers
 from .index import entry_for_row, write_index
+from .ocr import require_tesseract
+from .ocrstage import OcrPool, needs_ocr, ocr_talk
+from .outcome import TalkResult
+from .progress import Reporter
 from .search import SearchIndex
 from .serve import serve
-from .store import Manifest
+from .store import Manifest, Row
 
 
 def existing_archive(args: argparse.Namespace) -> Layout:
@@ -89,3 +97,51 @@ def cmd_serve(args: argparse.Namespace, log: logging.Logger) -> int:
         ready=lambda url: log.info("serving %s at %s (Ctrl-C to stop)", layout.root, url),
     )  # fmt: skip
     return 0
+
+
+def cmd_ocr(args: argparse.Namespace, log: logging.Logger) -> int:
+    """Slide text for the done talks that lack it, several talks at once; Ctrl-C keeps what was read."""
+    settings = settings_of(args)
+    layout = existing_archive(args)
+    require_tesseract(settings.ocr.tessdata or None, settings.ocr.lang)
+    with Manifest(layout.manifest) as store:
+        todo = [r for r in store.rows() if r.status == "done" and r.entry and needs_ocr(r.entry, layout)]
+    if not todo:
+        log.info("every slide of %s is read already", layout.root)
+        return 0
+    pool, cancel = OcrPool(settings), threading.Event()
+    reporter = Reporter(total=len(todo), log=log, quiet=args.quiet)
+    try:
+        with ThreadPoolExecutor(merge_workers(settings.merge_jobs), thread_name_prefix="ocr") as workers:
+            futures = {
+                workers.submit(ocr_talk, row.entry, layout, pool, settings, log, cancel): row
+                for row in todo if row.entry is not None
+            }  # fmt: skip
+            with Manifest(layout.manifest) as store, SearchIndex(layout) as search:
+                try:
+                    for future in as_completed(futures):
+                        _read_one(futures[future], future, store, search, reporter, log)
+                except KeyboardInterrupt:
+                    cancel.set()  # the running talks stop between slides; what was read is kept
+                    raise
+                write_index(layout, store.rows(), store.sources())
+    finally:
+        reporter.close()
+        pool.close()
+    return 0
+
+
+def _read_one(
+    row: Row, future: Future[TalkEntry], store: Manifest, search: SearchIndex, reporter: Reporter, log: logging.Logger
+) -> None:
+    try:
+        entry = future.result()
+    except ConfarchiveError as exc:
+        log.warning("%s: no slide text: %s", row.source_url, exc.one_line())
+        return
+    except Exception:  # a bug: the other talks go on
+        log.exception("internal error while reading the slides of %s; please report this", row.source_url)
+        return
+    store.update_entry(row.key, entry)
+    search.update(entry.with_sources(store.sources_of(row.key)))
+    reporter.finished(TalkResult(row.key, row.source_url, entry))

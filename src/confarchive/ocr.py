@@ -2,14 +2,15 @@
 
 Why tesserocr: it calls libtesseract in-process, so the English model is loaded once per engine
 instead of once per slide (pytesseract starts the ``tesseract`` program for every image), and it
-releases the GIL while recognising, so two threads use two cores. Measured on 2 cores with 1080p
-slides (scripts/bench/ocr.py): several times the CLI's rate with the same word recall. Its PyPI
+releases the GIL while recognising, so two threads use two cores. Measured with 1080p slides
+(scripts/bench/ocr.py): about 115 ms of CPU per slide, against 270 ms for the CLI with
+OMP_THREAD_LIMIT=1 and 700 ms with its defaults (OpenMP threads spinning), same word recall. Its PyPI
 wheel bundles libtesseract and leptonica, but no language data: ``eng.traineddata`` comes from
 Debian's ``tesseract-ocr-eng`` (pulled in by ``tesseract-ocr``), found below.
 
 Thread rule: an ``OcrEngine`` holds one tesseract instance and must be used by one thread at a
 time. Give each worker thread its own engine (``read_slides`` does), reuse it for every slide that
-thread reads (creating one costs a model load, about a slide's worth of time) and close it at the
+thread reads (a new engine per slide cost 50-65 ms more CPU per slide: the model load) and close it at the
 end. Engines are configured when created only: some tesseract settings are process-wide.
 """
 
@@ -53,13 +54,13 @@ TESSDATA_DIRS = (
     "/usr/local/share/tessdata",
     "/opt/homebrew/share/tessdata",
 )
-# Page segmentation: 3 (automatic, no orientation detection) was the fastest of 3, 6 and 11 with the same
-# recall, and it keeps a slide's columns apart; 6 (one block) and 11 (sparse text) were 25-40 % slower.
+# Page segmentation: 3 (automatic, no orientation detection) cost the least CPU of 3, 6 and 11 with the same
+# recall, and it keeps a slide's columns apart; 6 (one block) took about 15 % more, 11 (sparse text) 8 % more.
 DEFAULT_PSM = 3
 # Images taller than this are scaled down to it first: tesseract's time grows with pixels, and text legible
-# at 1080p stays legible. 1080p itself is not scaled down: 720p was faster (fewer pixels) with the same recall
-# on body text, but lost small print (footnotes, axis ticks): words set at 10-12 px on a 1080p slide, all read
-# at 1080p, were mostly lost at 720p; and 1080p as is already runs above 4 slides/s on 2 cores.
+# at 1080p stays legible. 1080p itself is not scaled down: 720p saved only about 4 % of CPU (the resize costs
+# most of what tesseract saves), kept the recall on body text but lost small print (footnotes, axis ticks):
+# of words set at 10-13 px on a 1080p slide, 116/120 were read at 1080p and 62/120 at 720p.
 DEFAULT_MAX_HEIGHT = 1080
 
 
@@ -175,7 +176,7 @@ def read_slides(
 ) -> list[SlideText]:
     """Every image's text, in order, with ``workers`` threads each reusing its own engine.
 
-    Threads, not processes: tesserocr releases the GIL while recognising, processes measured no faster
+    Threads, not processes: tesserocr releases the GIL while recognising; processes took the same CPU per slide
     and would pickle every result back."""
     require_tesseract(engine_options.get("tessdata"), engine_options.get("lang", "eng"))
     engines: list[OcrEngine] = []

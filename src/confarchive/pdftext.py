@@ -127,8 +127,9 @@ def _add_text_layer(pdf: pikepdf.Pdf, page: pikepdf.Page, text: SlideText, font:
 def _spans(words: Sequence[Word]) -> list[tuple[Word, int, bool]]:
     """Each word, the width its text should span and whether a space follows it: up to the next word of the
     same line, space included (so that extracted text has spaces), else its own box."""
-    out = []
-    for word, nxt in zip(words, [*words[1:], None], strict=True):
+    out: list[tuple[Word, int, bool]] = []
+    following: list[Word | None] = [*words[1:], None] if words else []
+    for word, nxt in zip(words, following, strict=True):
         same_line = (
             nxt is not None
             and nxt.left >= word.left + word.width // 2

@@ -25,11 +25,13 @@ from concurrent.futures import FIRST_COMPLETED, Future, wait
 from dataclasses import dataclass, field
 
 from .archive import Layout, write_if_changed
+from .entry import TalkEntry
 from .errors import ErrorKind, is_disk_full
 from .executors import QueuedEvents, Stages
 from .index import dumps, entry_for_row, write_index
 from .model import Expansion, Talk, TalkKey, TalkRef
 from .naming import safe_name
+from .ocrstage import needs_ocr
 from .outcome import DISK_FULL, Status, TalkResult
 from .progress import Reporter
 from .search import SearchIndex
@@ -70,7 +72,7 @@ def is_finished(layout: Layout, row: Row | None) -> bool:
 class Pipeline:
     def __init__(
         self, layout: Layout, stages: Stages, events: QueuedEvents, reporter: Reporter, log: object,
-        selection: Selection | None = None, jobs: int = 2, strict: bool = False,
+        selection: Selection | None = None, jobs: int = 2, strict: bool = False, ocr: bool = False,
     ) -> None:  # fmt: skip
         self.layout = layout
         self.stages = stages
@@ -80,6 +82,7 @@ class Pipeline:
         self.selection = selection or Selection()
         self.jobs = max(1, jobs)
         self.strict = strict
+        self.ocr = ocr  # read the slides of every done talk (and of finished ones not read yet)
         self.summary = Summary()
         self._inputs: deque[TalkRef] = deque()
         self._urls: set[str] = set()  # input URLs taken this run
@@ -90,6 +93,7 @@ class Pipeline:
         self._resolving: dict[Future[object], TalkRef] = {}
         self._fetching: dict[Future[object], Talk] = {}
         self._merging: dict[Future[object], Talk] = {}
+        self._reading: dict[Future[object], TalkKey] = {}  # slide text of done talks
         self._selected = 0
         self._titles: dict[TalkKey, str] = {}
         self._index_at = 0.0
@@ -136,7 +140,7 @@ class Pipeline:
             if not self._busy():
                 break  # admission took everything it could: nothing left, or --limit reached
             held = [f for f in self._expanding if not f.done()]  # done ones wait for those before them
-            futures = [*held, *self._resolving, *self._fetching, *self._merging]
+            futures = [*held, *self._resolving, *self._fetching, *self._merging, *self._reading]
             done, _ = wait(futures, timeout=0.5, return_when=FIRST_COMPLETED) if futures else (set(), set())
             self._drain(store)
             self._expansions_in_order(store)
@@ -148,7 +152,9 @@ class Pipeline:
         return self.selection.full(self._selected)
 
     def _busy(self) -> bool:
-        return bool(self._expanding or self._resolving or self._fetching or self._merging or self._ready)
+        return bool(
+            self._expanding or self._resolving or self._fetching or self._merging or self._ready or self._reading
+        )
 
     # -- admission -------------------------------------------------------------------------------------
     def _room(self) -> int:
@@ -209,6 +215,9 @@ class Pipeline:
         self._selected += 1
         self.summary.skipped += 1
         self.reporter.skipped(url)
+        row = store.get(key)
+        if self.ocr and row is not None and row.entry is not None and needs_ocr(row.entry, self.layout):
+            self._read(row.entry)  # archived before --ocr, or cut short while its slides were read
 
     def _take_talk(self, ref: TalkRef, store: Manifest) -> None:
         """An expanded talk: resolved unless it is done, or already taken this run."""
@@ -238,6 +247,10 @@ class Pipeline:
                 self._finished(outcome, store)  # type: ignore[arg-type]
 
     def _completed(self, future: Future[object], store: Manifest) -> None:
+        if future in self._reading:
+            self._reading.pop(future)
+            self._slides_read(future.result(), store)  # type: ignore[arg-type]
+            return
         table = next((t for t in (self._resolving, self._fetching, self._merging) if future in t), None)
         if table is None:
             return  # an expansion: taken in its turn
@@ -268,6 +281,16 @@ class Pipeline:
         self._titles[talk.key] = talk.title
         self.reporter.stage(talk.title, "resolved")
         self._ready.append((talk, folder))
+
+    def _read(self, entry: TalkEntry) -> None:
+        """Read a done talk's slides in the CPU pool; its MP4 is already there."""
+        self._reading[self.stages.read(entry)] = entry.key
+        self.reporter.stage(entry.title, "ocr")
+
+    def _slides_read(self, result: TalkResult, store: Manifest) -> None:
+        if result.entry is not None and result.failure is None:
+            store.update_entry(result.key, result.entry)
+            self._search.update(result.entry.with_sources(store.sources_of(result.key)))
 
     def _drain(self, store: Manifest) -> None:
         for key, stage in self.events.drain():
@@ -306,6 +329,8 @@ class Pipeline:
             store.finish(result.key, result.source_url, result.entry, size)
             self._search.update(result.entry)  # searchable as soon as it is done
             self.summary.done += 1
+            if self.ocr:
+                self._read(result.entry)
         elif failure is not None:
             store.fail(result.key, result.source_url, failure, result.entry)
             self.summary.failed.append((result.source_url, failure.message, failure.kind))

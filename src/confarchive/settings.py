@@ -69,6 +69,13 @@ class NetworkSettings:
 
 
 @dataclass(frozen=True)
+class OcrSettings:
+    enabled: bool = False  # read every slide (archive --ocr): chapter titles, searchable PDF, slide search
+    lang: str = "eng"  # tesseract's language model(s), e.g. "eng+deu"
+    tessdata: str = ""  # where the models are; empty: TESSDATA_PREFIX, else the usual system folders
+
+
+@dataclass(frozen=True)
 class ToolSettings:
     ffmpeg: str = "ffmpeg"
     ffprobe: str = "ffprobe"
@@ -88,6 +95,7 @@ class Settings:
     slideslive: SlidesLiveSettings = field(default_factory=SlidesLiveSettings)
     network: NetworkSettings = field(default_factory=NetworkSettings)
     tools: ToolSettings = field(default_factory=ToolSettings)
+    ocr: OcrSettings = field(default_factory=OcrSettings)
 
 
 def config_path(explicit: str | None, environ: dict[str, str] | os._Environ[str]) -> Path | None:
@@ -129,7 +137,7 @@ def _section(cls: type, data: Any, where: str) -> Any:
 
 def parse_config(data: dict[str, Any]) -> dict[str, Any]:
     """Turn a parsed TOML document into Settings keyword arguments."""
-    allowed = {"rewrite", "slideslive", "network", "tools"}
+    allowed = {"rewrite", "slideslive", "network", "tools", "ocr"}
     unknown = sorted(set(data) - allowed)
     if unknown:
         raise UsageError(f"config: unknown section(s): {', '.join(unknown)}")
@@ -148,6 +156,8 @@ def parse_config(data: dict[str, Any]) -> dict[str, Any]:
         out["network"] = _section(NetworkSettings, data["network"], "network")
     if "tools" in data:
         out["tools"] = _section(ToolSettings, data["tools"], "tools")
+    if "ocr" in data:
+        out["ocr"] = _section(OcrSettings, data["ocr"], "ocr")
     return out
 
 

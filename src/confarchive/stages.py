@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Protocol
 
 from .archive import Layout, write_if_changed
+from .entry import TalkEntry
 from .errors import ConfarchiveError, ErrorKind, HostDown
 from .fetch.clips import clip_first_frame
 from .fetch.documents import fetch_document, is_pdf, is_webvtt
@@ -29,6 +30,7 @@ from .merge import MergeJob, TalkTags, merge
 from .model import MediaFile, SlideFile, SubtitleFile, Talk, TalkKey
 from .naming import safe_name
 from .net import Http
+from .ocrstage import OcrPool, ocr_talk
 from .outcome import TalkResult, failure_of
 from .settings import Settings
 from .slidespdf import write_slides_pdf
@@ -53,6 +55,7 @@ class WorkContext:
     log: logging.Logger
     cancel: threading.Event
     events: Events
+    ocr: OcrPool | None = None  # slide text (archive --ocr); None: no OCR in this run
 
     @property
     def media(self) -> MediaContext:
@@ -186,6 +189,21 @@ def merge_talk(job: Fetched, ctx: WorkContext) -> TalkResult:
     write_if_changed(layout, talk_dir / "talk.json", dumps(entry.to_json()))
     shutil.rmtree(work, ignore_errors=True)  # the audio now lives in the MP4
     return TalkResult(talk.key, talk.source_url, entry)
+
+
+def read_slides(entry: TalkEntry, ctx: WorkContext) -> TalkResult:
+    """A done talk with its slide text, chapter titles and searchable PDF (CPU-bound: the merge pool).
+    Slide text is a bonus: a failure is logged and the talk stays done as it was."""
+    assert ctx.ocr is not None
+    try:
+        entry = ocr_talk(entry, ctx.layout, ctx.ocr, ctx.settings, ctx.log, ctx.cancel)
+    except Exception as exc:
+        failure = failure_of(exc, cancelled=ctx.cancel.is_set())
+        if failure.kind == ErrorKind.INTERNAL:
+            ctx.log.exception("internal error while reading the slides of %s", entry.source_url)
+        elif failure.kind != ErrorKind.CANCELLED:
+            ctx.log.warning("%s: no slide text: %s", entry.title, failure.message)
+    return TalkResult(entry.key, entry.source_url, entry)
 
 
 def guarded(step: Callable[[], Fetched | TalkResult], talk: Talk, ctx: WorkContext) -> Fetched | TalkResult:

@@ -136,6 +136,10 @@ class Manifest:
         real = [k for k in keys if not k.provisional]
         return real or keys
 
+    def sources_of(self, key: TalkKey) -> tuple[str, ...]:
+        cur = self._db.execute("SELECT url FROM sources WHERE key = ? ORDER BY seen, url", (str(key),))
+        return tuple(url for (url,) in cur.fetchall())
+
     def sources(self) -> dict[TalkKey, tuple[str, ...]]:
         found: dict[TalkKey, list[str]] = defaultdict(list)
         for url, key in self._db.execute("SELECT url, key FROM sources ORDER BY seen, url"):
@@ -184,6 +188,13 @@ class Manifest:
             (str(key), source_url, json.dumps(entry.to_json()), video_size, time.time()),
         )
         self.add_source(key, source_url)
+
+    def update_entry(self, key: TalkKey, entry: TalkEntry) -> None:
+        """What is known of a done talk grew (its slide text): the row keeps its status."""
+        self._db.execute(
+            "UPDATE talks SET entry = ?, updated_at = ? WHERE key = ?",
+            (json.dumps(entry.to_json()), time.time(), str(key)),
+        )
 
     def fail(self, key: TalkKey, source_url: str, failure: Failure, entry: TalkEntry | None) -> None:
         """Record a failure, unless the talk is done: a finished talk is never recorded as failed."""

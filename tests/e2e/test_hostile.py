@@ -135,6 +135,7 @@ def test_one_fault_at_a_time(
     finally:
         for hook in installed:
             world.state.hooks.remove(hook)
+    assert (root / "index.json").is_file(), result.stderr
     index = {t["source_url"]: t for t in json.loads((root / "index.json").read_text())["talks"]}
     assert index[control.url]["status"] == "done", index[control.url]["error"]
     entry = index[affected.url]

@@ -13,6 +13,7 @@ from functools import cache
 from pathlib import Path
 from urllib.parse import urlsplit
 
+from . import slidetext
 from .assets import make_clip, make_hls, make_m4a, make_pdf, make_video, slide_image, webvtt
 from .catalog import ACL_HOST, ALL_HOSTS, MEDIA_HOST, PAPER_HOST, SESSION_COOKIE, TALKS, YODA_HOST, FixtureTalk
 from .conferences import ConferenceRoutes
@@ -128,6 +129,8 @@ class World:
 
     def slide_bytes(self, talk: FixtureTalk, n: int, convert: str | None = None) -> bytes:
         """Slide ``n`` as the image hosts serve it (``convert``: the format rs. converts to)."""
+        if talk.text_slides:
+            return slidetext.slide(talk.text_slides[n - 1]).png
         return _slide(talk.pid, n, convert or talk.image_format(n), talk.image_size(n))
 
     def shown_bytes(self, talk: FixtureTalk, n: int) -> bytes:

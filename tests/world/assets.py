@@ -132,9 +132,13 @@ def make_pdf(forum: str) -> bytes:
     return out.getvalue()
 
 
+SPOKEN = "We call it the zebra crossing trick."  # said at 3.000 s in every fixture talk with subtitles
+
+
 def webvtt(title: str) -> bytes:
     return (
-        f"WEBVTT\n\n00:00:00.500 --> 00:00:02.000\nWelcome to this talk.\n\n00:00:02.500 --> 00:00:04.000\n{title}\n"
+        f"WEBVTT\n\n00:00:00.500 --> 00:00:02.000\nWelcome to this talk.\n\n00:00:02.500 --> 00:00:03.000\n{title}\n"
+        f"\n00:00:03.000 --> 00:00:04.000\n{SPOKEN}\n"
     ).encode()
 
 

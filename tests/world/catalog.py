@@ -90,6 +90,7 @@ class FixtureTalk:
     parts: tuple[tuple[str, str], ...] = ()
     linked: tuple[str, ...] = ()
     paper: str = "openreview"  # openreview (absolute), empty (citation_pdf_url=""), relative (/pdf/...)
+    text_slides: tuple[str, ...] = ()  # slides with known text (tests/world/slidetext.py), by name
 
     @property
     def sorted_times(self) -> tuple[int, ...]:
@@ -196,7 +197,7 @@ class FixtureTalk:
         return self.formats[n - 1] if self.formats else ("JPEG" if self.images == "cdn" else "PNG")
 
     def image_size(self, n: int) -> tuple[int, int]:
-        return self.sizes[n - 1] if self.sizes else (640, 360)
+        return self.sizes[n - 1] if self.sizes else (1920, 1080) if self.text_slides else (640, 360)
 
     def image_ext(self, n: int) -> str:
         return ".jpg" if self.image_format(n) == "JPEG" else ".png"
@@ -390,6 +391,12 @@ TALKS: tuple[FixtureTalk, ...] = (
         name="old-build-2", pid="99000144", forum="OldBuild44", page="old-build", conference="ICLR 2020",
         title="A Second Poster of the Older Build", authors=("Geoffrey Hinton",),
         slide_times_ms=(0, 2000), duration_ms=4_000, media="url",
+    ),
+    FixtureTalk(
+        name="ocr", pid="99000150", forum="P50", page="chil", conference="CHIL 2021",
+        title="Slides Worth Reading", authors=("Karen Spärck Jones",),
+        slide_times_ms=(0, 4000, 9250, 15000, 21000, 26500), duration_ms=30_000, media="url", subtitles=True,
+        text_slides=("title", "method", "dark", "formula", "chart", "code"), in_sample=False,
     ),
     FixtureTalk(
         name="acl-novideo", pid="00000045", forum="demo.45", page="acl-novideo", conference="ACL 2020",
