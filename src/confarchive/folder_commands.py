@@ -64,9 +64,9 @@ def cmd_index(args: argparse.Namespace, log: logging.Logger) -> int:
     layout = existing_archive(args)
     with Manifest(layout.manifest) as store, SearchIndex(layout) as search:
         rows, sources = store.rows(), store.sources()
-        changed = write_index(layout, rows, sources)
         entries = [entry_for_row(r, sources.get(r.key, ())) for r in rows if r.status == "done"]
         indexed = search.rebuild(entries)
+        changed = write_index(layout, rows, sources, search)
     log.info("index %s; %d talk(s) (re)indexed for search", "rewritten" if changed else "unchanged", indexed)
     return 0
 
@@ -124,7 +124,7 @@ def cmd_ocr(args: argparse.Namespace, log: logging.Logger) -> int:
                 except KeyboardInterrupt:
                     cancel.set()  # the running talks stop between slides; what was read is kept
                     raise
-                write_index(layout, store.rows(), store.sources())
+                write_index(layout, store.rows(), store.sources(), search)
     finally:
         reporter.close()
         pool.close()

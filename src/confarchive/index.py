@@ -16,7 +16,8 @@ from .archive import Layout, write_if_changed
 from .entry import INDEX_VERSION, SlideEntry, TalkEntry
 from .model import Merged, SlideFile, SubtitleFile, Talk, TalkKey, TalkRef
 from .outcome import Failure, Status
-from .player import render_player
+from .player import SEARCH_DATA_NAME, SearchFile, render_player, render_search_data
+from .search import SearchIndex
 from .store import Row
 
 
@@ -109,12 +110,27 @@ def _subtitle_texts(layout: Layout, talks: list[dict[str, Any]], budget: int = 2
     return texts
 
 
-def write_index(layout: Layout, rows: Iterable[Row], sources: Mapping[TalkKey, tuple[str, ...]]) -> bool:
-    """Rewrite ``index.json`` and ``index.html`` if (and only if) their content changed."""
+def write_index(
+    layout: Layout, rows: Iterable[Row], sources: Mapping[TalkKey, tuple[str, ...]], search: SearchIndex | None = None
+) -> bool:
+    """Rewrite ``index.json`` and ``index.html`` if (and only if) their content changed.
+
+    With ``search``, the offline player's search data (``search-data.js``, every passage of the search
+    index) is written too, before the page that names its hash; without, the page names the data file
+    already there. The data file costs O(archive): it is written at the end of a run and by ``index``,
+    not after every talk."""
     index = build_index(rows, sources)
     talks: list[dict[str, Any]] = index["talks"]  # type: ignore[assignment]
     changed = write_if_changed(layout, layout.root / "index.json", dumps(index))
-    page = render_player(index, subtitles=_subtitle_texts(layout, talks))
+    data_path = layout.root / SEARCH_DATA_NAME
+    data: str | None = None
+    if search is not None:
+        data = render_search_data(search.passages())
+        changed |= write_if_changed(layout, data_path, data.encode("utf-8"))
+    elif data_path.is_file():
+        data = data_path.read_text(encoding="utf-8")
+    search_file = SearchFile.of(data) if data is not None else None
+    page = render_player(index, subtitles=_subtitle_texts(layout, talks), search=search_file)
     changed |= write_if_changed(layout, layout.root / "index.html", page.encode("utf-8"))
     return changed
 

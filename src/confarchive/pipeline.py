@@ -127,7 +127,7 @@ class Pipeline:
                 self._drain(store)
                 try:
                     self._refresh_talk_files(store)
-                    write_index(self.layout, store.rows(), store.sources())
+                    write_index(self.layout, store.rows(), store.sources(), search)
                 except OSError as exc:
                     if not is_disk_full(exc):
                         raise

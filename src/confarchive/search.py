@@ -196,6 +196,15 @@ class SearchIndex:
             )
         return True
 
+    def passages(self) -> Iterator[Passage]:
+        """Every indexed passage, talk by talk: what the offline player's search data is made of."""
+        rows = self._db.execute(
+            "SELECT key, kind, text, start_s, slide, heading, cues FROM passages ORDER BY key, rowid"
+        )
+        for key, kind, text, start, slide, heading, cue_json in rows:
+            cues = tuple((int(a), float(b)) for a, b in json.loads(cue_json)) if cue_json else ()
+            yield Passage(key, kind, text, float(start or 0.0), slide, heading, cues)
+
     def rebuild(self, entries: Iterable[TalkEntry]) -> int:
         """Exactly the given talks: the others are dropped, changed ones indexed again."""
         keep = {str(e.key): e for e in entries}

@@ -21,6 +21,7 @@ _RANGE = re.compile(r"bytes=(\d*)-(\d*)$")
 _TYPES = {
     ".mp4": "video/mp4", ".vtt": "text/vtt; charset=utf-8", ".json": "application/json",
     ".html": "text/html; charset=utf-8", ".pdf": "application/pdf", ".png": "image/png", ".jpg": "image/jpeg",
+    ".js": "text/javascript; charset=utf-8",
 }  # fmt: skip
 CHUNK = 1024 * 1024
 

@@ -13,6 +13,7 @@ import pytest
 from pypdf import PdfReader
 
 from confarchive.ocr import tesseract_available
+from confarchive.player import SearchFile
 from tests.conftest import require_or_skip, run_cli, start_cli
 from tests.world import World
 from tests.world.assets import SPOKEN
@@ -165,3 +166,10 @@ def test_the_ocr_command_reads_an_archive_made_without_it(world: World, world_co
     assert [c["tags"]["title"] for c in json.loads(probe.stdout)["chapters"]] == headings(world)
     assert search(root, "cosine")[1][0]["slide"] == 6
     assert _reads(run_cli("ocr", "-o", root, "-v").stderr) == 0
+
+
+def test_the_player_s_search_data_is_written_with_the_archive(ocr_archive: Path) -> None:
+    data = (ocr_archive / "search-data.js").read_text(encoding="utf-8")
+    assert data.startswith("// Full-text search data") and "cosine" in data and "zebra" in data
+    page = (ocr_archive / "index.html").read_text(encoding="utf-8")
+    assert SearchFile.of(data).integrity in page  # the page names the data it was written with
