@@ -6,11 +6,12 @@ print ratios. Nothing here is a target: the figures are what this machine measur
 
 Also here: ``SharedMediaWorld``/``Conference`` (hundreds of generated talks whose media are generated
 once), ``run_cli`` (the real CLI as a subprocess: wall, CPU of its process tree, peak RSS polled from
-/proc) and ``limit_bandwidth`` (one token bucket for every byte the fixture world sends).
+psutil) and ``limit_bandwidth`` (one token bucket for every byte the fixture world sends).
 """
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import os
 import shutil
@@ -23,6 +24,8 @@ import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+
+import psutil
 
 from confarchive.model import Talk, TalkRef
 from confarchive.net import Http
@@ -195,7 +198,8 @@ class CliRun:
 
 
 def run_cli(args: Sequence[str], config: Path, poll_s: float = 0.05) -> CliRun:
-    """Run ``python -m confarchive <args> --config <config>``; the RSS of the tree is polled from /proc."""
+    """Run ``python -m confarchive <args> --config <config>``; the RSS of the tree is polled (psutil), the
+    process's own peak is its VmHWM."""
     cmd = [sys.executable, "-m", "confarchive", *args, "--config", str(config)]
     with tempfile.TemporaryFile() as stderr:
         start = time.perf_counter()
@@ -203,7 +207,7 @@ def run_cli(args: Sequence[str], config: Path, poll_s: float = 0.05) -> CliRun:
         hwm = tree = 0
         while True:
             hwm = max(hwm, _status_kb(proc.pid, "VmHWM"))
-            tree = max(tree, sum(_status_kb(pid, "VmRSS") for pid in _tree(proc.pid)))
+            tree = max(tree, _tree_rss_kb(proc.pid))
             pid, status, usage = os.wait4(proc.pid, os.WNOHANG)
             if pid:
                 break
@@ -225,18 +229,17 @@ def _status_kb(pid: int, field: str) -> int:
     return 0
 
 
-def _tree(root: int) -> list[int]:
-    """``root`` and its descendants (through /proc/<pid>/task/*/children)."""
-    out, todo = [], [root]
-    while todo:
-        pid = todo.pop()
-        out.append(pid)
-        try:
-            for task in Path(f"/proc/{pid}/task").iterdir():
-                todo += [int(c) for c in (task / "children").read_text().split()]
-        except OSError:
-            continue
-    return out
+def _tree_rss_kb(root: int) -> int:
+    """What ``root`` and its descendants hold in memory right now."""
+    try:
+        tree = [psutil.Process(root), *psutil.Process(root).children(recursive=True)]
+    except psutil.NoSuchProcess:
+        return 0
+    total = 0
+    for process in tree:
+        with contextlib.suppress(psutil.Error):
+            total += process.memory_info().rss
+    return total // 1024
 
 
 # -- a shared bandwidth limit ------------------------------------------------------------------------------

@@ -11,8 +11,8 @@ import signal
 import threading
 from collections.abc import Iterator
 from http.cookiejar import Cookie, CookieJar
-from pathlib import Path
 
+import psutil
 import pytest
 
 from confarchive.browser import Browser
@@ -74,20 +74,13 @@ def _page(body: str) -> Response:
 
 
 def _children(pid: int) -> set[int]:
-    out = set()
-    for name in os.listdir("/proc"):
-        try:
-            if name.isdigit() and int(Path(f"/proc/{name}/stat").read_text().rsplit(")", 1)[1].split()[1]) == pid:
-                out.add(int(name))
-        except OSError:
-            continue
-    return out
+    return {p.pid for p in psutil.Process(pid).children()}
 
 
 def _running(pid: int) -> bool:
     try:
-        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0] != "Z"
-    except OSError:
+        return psutil.Process(pid).status() != psutil.STATUS_ZOMBIE
+    except psutil.NoSuchProcess:
         return False
 
 

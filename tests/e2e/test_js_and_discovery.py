@@ -4,12 +4,12 @@ cookies, and trying a few talks before archiving all of them."""
 from __future__ import annotations
 
 import json
-import os
 import signal
 import subprocess
 import threading
 from pathlib import Path
 
+import psutil
 import pytest
 
 from tests.conftest import run_cli, start_cli
@@ -127,12 +127,9 @@ def test_killing_chromium_while_it_loads_a_page_restarts_it(world: World, world_
     def kill_chromium(req: Request) -> Response | None:
         if req.path == talk.page_path and "HeadlessChrome" in req.headers.get("user-agent", "") and not killed.is_set():
             killed.set()
-            for pid in _descendants(proc[0].pid):
-                if (
-                    "chrom" in Path(f"/proc/{pid}/comm").read_text()
-                    and "driver" not in Path(f"/proc/{pid}/comm").read_text()
-                ):
-                    os.kill(pid, signal.SIGKILL)
+            for child in psutil.Process(proc[0].pid).children(recursive=True):
+                if "chrom" in child.name() and "driver" not in child.name():
+                    child.send_signal(signal.SIGKILL)
         return None
 
     world.state.hooks.append(kill_chromium)
@@ -145,23 +142,6 @@ def test_killing_chromium_while_it_loads_a_page_restarts_it(world: World, world_
     assert proc[0].returncode == 0, stderr
     index = json.loads((tmp_path / "a" / "index.json").read_text())
     assert index["talks"][0]["status"] == "done"
-
-
-def _descendants(pid: int) -> list[int]:
-    children: dict[int, list[int]] = {}
-    for entry in Path("/proc").iterdir():
-        if entry.name.isdigit():
-            try:
-                ppid = int((entry / "stat").read_text().rsplit(")", 1)[1].split()[1])
-            except (OSError, IndexError, ValueError):
-                continue
-            children.setdefault(ppid, []).append(int(entry.name))
-    out, queue = [], [pid]
-    while queue:
-        for child in children.get(queue.pop(), []):
-            out.append(child)
-            queue.append(child)
-    return out
 
 
 def test_dry_run_resolves_only_and_writes_nothing(world: World, world_config: Path, tmp_path: Path) -> None:

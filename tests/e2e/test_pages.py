@@ -13,7 +13,7 @@ from confarchive.net import Http
 from confarchive.resolve import Resolver
 from confarchive.settings import Rewrite, Settings
 from confarchive.sites import Registry, Web
-from tests.world import World
+from tests.world import Response, World
 from tests.world.catalog import ACL_HOST, EMNLP_HOST, ICLR_HOST, MINICONF_HOST, OLD_HOST
 
 # name of the page's fixture -> the talks it holds: (fixture of each talk, its title), in page order
@@ -156,3 +156,17 @@ def test_a_large_listing_makes_no_request_per_poster_page(world: World, resolver
     assert sum(1 for ref in listed if ref.key is not None) == 1000  # every main paper, every other workshop one
     assert not any("/paper_" in path for path in world.state.requests)
     assert sum(world.state.requests.values()) <= 12  # the page, its same-origin scripts, papers.json
+
+
+def test_a_player_nobody_can_fetch_is_named_in_the_reason(world: World, resolver: Resolver, hooks: list) -> None:
+    page = "https://miniconf.fixture.invalid/poster_lecture1.html"
+    html = (
+        '<html><head><meta name="citation_title" content="On a Login-Only Platform"></head><body>'
+        '<iframe src="https://lectures.underline.invalid/lecture/4711-a-talk" allowfullscreen></iframe>'
+        '<iframe src="https://chat.fixture.invalid/channel/x?layout=embedded"></iframe></body></html>'
+    )
+    hooks.append(lambda req: Response(body=html.encode(), content_type="text/html") if req.key == page[7:] else None)
+    with pytest.raises(NoVideoError) as caught:
+        resolver.expand(TalkRef(page))
+    message = caught.value.one_line()
+    assert "its player comes from lectures.underline.invalid" in message and "chat.fixture" not in message
