@@ -60,7 +60,7 @@ def _output(parser: argparse.ArgumentParser) -> None:
 def _jobs(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "-j", "--jobs", type=int, metavar="N",
-        help="talks downloading at once (default 2); merges run beside them (see --merge-jobs)",
+        help="talks downloading at once (default 4); merges run beside them (see --merge-jobs)",
     )  # fmt: skip
     parser.add_argument(
         "--merge-jobs", type=int, metavar="N", help="merges (ffmpeg, OCR) at once (default: one per core)"

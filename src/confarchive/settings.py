@@ -86,7 +86,8 @@ class ToolSettings:
 @dataclass(frozen=True)
 class Settings:
     archive_dir: Path = Path("archive")
-    jobs: int = 2  # talks downloading at once (merges have their own budget: one per two cores)
+    jobs: int = 4  # talks downloading at once; merges have their own budget (merge_jobs). Measured with
+    # scripts/bench/latency.py: 100 latency-bound talks took 1.38x bytes/rate with 2, 1.14x with 4, 1.15x with 6
     merge_jobs: int = 0  # merges at once; 0: one per core
     slide_jobs: int = 12  # measured: 200 slides at +30 ms latency need 12 in flight to be 8x a sequential loop
     paper: bool = True
