@@ -18,7 +18,8 @@ import sys
 import time
 from pathlib import Path
 
-from confarchive.browser import Browser, BrowserPool
+from confarchive.browser import BrowserPool
+from confarchive.browser.chromium import Browser
 from confarchive.net import Http
 from confarchive.settings import Rewrite, Settings
 

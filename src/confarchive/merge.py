@@ -24,7 +24,6 @@ from functools import lru_cache
 from pathlib import Path
 
 import ffmpeg
-import langcodes
 
 from .errors import ConfarchiveError
 from .ffrun import run_ffmpeg
@@ -67,7 +66,10 @@ class MergeJob:
 
 
 def mp4_language(tag: str) -> str:
-    """The ISO 639-2/T code an MP4 track's language must be (``pt-BR`` -> ``por``); ``und`` when unknown."""
+    """The ISO 639-2/T code an MP4 track's language must be (``pt-BR`` -> ``por``); ``und`` when unknown.
+    langcodes is imported here: its tables cost 36 ms that a run without subtitles need not pay."""
+    import langcodes
+
     try:
         return str(langcodes.Language.get(tag).to_alpha3())
     except (LookupError, ValueError):

@@ -28,10 +28,8 @@ from .index import dumps
 from .merge import TalkTags, ffmetadata
 from .model import PlannedSlide
 from .ocr import OcrEngine, SlideText
-from .pdftext import write_searchable_pdf
 from .probe import probe
 from .settings import Settings
-from .slidespdf import write_slides_pdf
 
 
 class OcrPool:
@@ -133,6 +131,9 @@ def ocr_talk(
     cancel: threading.Event | None = None,
 ) -> TalkEntry:  # fmt: skip
     """Read a done talk's slides; name its chapters; make its slides PDF searchable; its new entry."""
+    from .pdftext import write_searchable_pdf  # pikepdf: only where slides are read
+    from .slidespdf import write_slides_pdf
+
     texts = slide_texts(entry, layout, pool, log, cancel)
     titles = {index: text.heading for index, text in texts.items() if text.heading}
     work = layout.internal / "tmp" / f"ocr-{_store(layout, entry).name}"

@@ -94,6 +94,7 @@ class Pipeline:
         self._fetching: dict[Future[object], Talk] = {}
         self._merging: dict[Future[object], Talk] = {}
         self._reading: dict[Future[object], TalkKey] = {}  # slide text of done talks
+        self._read_any = False  # some talk got its slide text this run
         self._selected = 0
         self._titles: dict[TalkKey, str] = {}
         self._index_at = 0.0
@@ -127,7 +128,9 @@ class Pipeline:
                 self._drain(store)
                 try:
                     self._refresh_talk_files(store)
-                    write_index(self.layout, store.rows(), store.sources(), search)
+                    # the player's search data costs O(archive): written again only when a talk changed
+                    changed = self.summary.done or self.summary.failed or self._sources_changed or self._read_any
+                    write_index(self.layout, store.rows(), store.sources(), search if changed else None)
                 except OSError as exc:
                     if not is_disk_full(exc):
                         raise
@@ -201,16 +204,16 @@ class Pipeline:
 
     def _also(self, key: TalkKey, url: str, store: Manifest) -> None:
         """One more URL that leads to a talk taken this run: recorded, never fetched again."""
-        store.add_source(key, url)
-        self._sources_changed.add(key)
+        if store.add_source(key, url):
+            self._sources_changed.add(key)
         self.log.debug("%s leads to %s, already taken from %s", url, key, self._keys[key])
 
     def _skip(self, key: TalkKey, url: str, store: Manifest) -> None:
         if key in self._keys:
             self._also(key, url, store)
             return
-        store.add_source(key, url)
-        self._sources_changed.add(key)
+        if store.add_source(key, url):
+            self._sources_changed.add(key)
         self._keys[key] = url
         self._selected += 1
         self.summary.skipped += 1
@@ -289,6 +292,7 @@ class Pipeline:
 
     def _slides_read(self, result: TalkResult, store: Manifest) -> None:
         if result.entry is not None and result.failure is None:
+            self._read_any = True
             store.update_entry(result.key, result.entry)
             self._search.update(result.entry.with_sources(store.sources_of(result.key)))
 

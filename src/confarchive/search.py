@@ -24,8 +24,6 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-import webvtt
-
 from .archive import Layout
 from .entry import TalkEntry
 from .errors import UsageError
@@ -101,6 +99,8 @@ def clock(seconds: float) -> str:
 
 def cues(path: Path) -> Iterator[tuple[float, str]]:
     """(start in seconds, text) of each cue of a WebVTT file; nothing when it cannot be read."""
+    import webvtt  # only when a talk has subtitles to index
+
     try:
         captions = webvtt.read(str(path))
     except (OSError, ValueError, webvtt.errors.MalformedFileError, webvtt.errors.MalformedCaptionError):

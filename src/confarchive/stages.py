@@ -33,7 +33,6 @@ from .net import Http
 from .ocrstage import OcrPool, ocr_talk
 from .outcome import TalkResult, failure_of
 from .settings import Settings
-from .slidespdf import write_slides_pdf
 from .timing import plan_slides
 
 
@@ -178,6 +177,8 @@ def merge_talk(job: Fetched, ctx: WorkContext) -> TalkResult:
     )  # fmt: skip
     merged = merge(merge_job, ctx.settings.tools.ffmpeg, ctx.settings.tools.ffprobe)
     ctx.events.stage(talk.key, "merged")
+    from .slidespdf import write_slides_pdf  # img2pdf and pikepdf: 45 ms of import a re-run need not pay
+
     own = [Path(job.shown[p.index].path) for p in plan if job.shown[p.index].index == p.index]  # held ones repeat
     pdf = None
     if own:

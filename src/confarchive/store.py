@@ -122,10 +122,12 @@ class Manifest:
         return [r for r in map(self._row, cur.fetchall()) if r is not None]
 
     # -- which URLs led to which talk --------------------------------------------------------------------
-    def add_source(self, key: TalkKey, url: str) -> None:
-        self._db.execute(
+    def add_source(self, key: TalkKey, url: str) -> bool:
+        """Record that ``url`` leads to ``key``; whether that was news."""
+        cur = self._db.execute(
             "INSERT OR IGNORE INTO sources (url, key, seen) VALUES (?, ?, ?)", (url, str(key), time.time())
         )
+        return cur.rowcount > 0
 
     def keys_for_source(self, url: str) -> list[TalkKey]:
         """The talks this URL led to last time (a provisional ``url:`` key only when nothing better)."""

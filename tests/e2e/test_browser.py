@@ -15,7 +15,7 @@ from http.cookiejar import Cookie, CookieJar
 import psutil
 import pytest
 
-from confarchive.browser import Browser
+from confarchive.browser.chromium import Browser
 from confarchive.errors import ConfarchiveError, MissingToolError
 from confarchive.net import Rewriter
 from confarchive.settings import Rewrite, ToolSettings

@@ -1,7 +1,9 @@
 """The one browser boundary: headless Chromium through Selenium (``chromium.py``), URL rewrites and
-cookies inside it through DevTools (``devtools.py``), and one browser per worker thread (``pool.py``)."""
+cookies inside it through DevTools (``devtools.py``), and one browser per worker thread (``pool.py``).
 
-from .chromium import INSTALL_HINT, Browser, RenderedPage
+Only the pool is imported here: Selenium comes with ``chromium.py``, when a page first needs a browser.
+"""
+
 from .pool import BrowserPool
 
-__all__ = ["INSTALL_HINT", "Browser", "BrowserPool", "RenderedPage"]
+__all__ = ["BrowserPool"]

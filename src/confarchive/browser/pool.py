@@ -2,7 +2,8 @@
 
 A WebDriver session belongs to the thread that drives it, so each resolving worker gets its own
 ``Browser`` (created on first need: a run of static pages never starts Chromium) and reuses it for
-every page it meets; the run closes them all.
+every page it meets; the run closes them all. Selenium is imported with the first browser: a run that
+never meets such a page (a re-run of a finished archive) does not pay its 0.2 s import.
 """
 
 from __future__ import annotations
@@ -10,10 +11,13 @@ from __future__ import annotations
 import logging
 import threading
 from http.cookiejar import CookieJar
+from typing import TYPE_CHECKING
 
 from ..net import Rewriter
 from ..settings import Settings
-from .chromium import Browser
+
+if TYPE_CHECKING:
+    from .chromium import Browser
 
 
 class BrowserPool:
@@ -29,6 +33,8 @@ class BrowserPool:
     def _browser(self) -> Browser:
         browser: Browser | None = getattr(self._local, "browser", None)
         if browser is None:
+            from .chromium import Browser
+
             tools = self._settings.tools
             browser = Browser(
                 tools.chromium, tools.chromedriver, self._rewriter, self._cookies, self._log,
