@@ -44,7 +44,8 @@ def dry_run(
     keys: set[object] = set()
     with ThreadPoolExecutor(max(1, jobs), thread_name_prefix="resolve") as pool:
         while queue and not selection.full(selected):  # a window at a time: --limit stops the requests too
-            batch = [queue.popleft() for _ in range(min(len(queue), max(1, jobs)))]
+            window = max(1, jobs if selection.limit is None else min(jobs, selection.limit - selected))
+            batch = [queue.popleft() for _ in range(min(len(queue), window))]
             talks: list[TalkRef] = []
             for ref, (found, listed, error) in zip(batch, pool.map(expand, batch), strict=True):
                 if error:

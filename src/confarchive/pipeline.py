@@ -131,7 +131,7 @@ class Pipeline:
                     # the player's search data costs O(archive): written again only when a talk changed
                     changed = self.summary.done or self.summary.failed or self._sources_changed or self._read_any
                     write_index(self.layout, store.rows(), store.sources(), search if changed else None)
-                except OSError as exc:
+                except Exception as exc:  # OSError, or SQLite's "database or disk is full"
                     if not is_disk_full(exc):
                         raise
                     self._halt(DISK_FULL)

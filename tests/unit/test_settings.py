@@ -37,7 +37,7 @@ def test_defaults() -> None:
     s = Settings()
     assert s.archive_dir == Path("archive")
     assert s.rewrites == ()
-    assert s.jobs == 2
+    assert s.jobs == 4
     assert s.network.timeout_s == 30.0
     assert s.network.per_host_connections == 12
     assert s.network.min_interval_s == 0.0
