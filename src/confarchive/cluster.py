@@ -96,7 +96,6 @@ class RunPlugin(WorkerPlugin):
         self.name = spec.plugin_name
 
     def setup(self, worker: Any) -> None:
-        self._worker = worker
         self._lock = threading.Lock()
         self._stop = threading.Event()
         self._ctx: WorkContext | None = None

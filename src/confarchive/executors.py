@@ -9,9 +9,11 @@ the cores, so a merge overlaps the next talks' downloads instead of stalling the
 
 from __future__ import annotations
 
+import logging
 import os
 import queue
 import threading
+from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
 from functools import partial
 from typing import Protocol
@@ -60,7 +62,7 @@ class QueuedEvents:
     """Worker events for the coordinator: stages queued (only the coordinator writes the manifest),
     bytes counted at once (the reporter is thread-safe)."""
 
-    def __init__(self, on_bytes: object = None) -> None:
+    def __init__(self, on_bytes: Callable[[int], None] | None = None) -> None:
         self.queue: queue.SimpleQueue[tuple[TalkKey, str]] = queue.SimpleQueue()
         self._on_bytes = on_bytes
 
@@ -68,7 +70,7 @@ class QueuedEvents:
         self.queue.put((key, stage))
 
     def bytes(self, n: int) -> None:
-        if callable(self._on_bytes):
+        if self._on_bytes is not None:
             self._on_bytes(n)
 
     def drain(self) -> list[tuple[TalkKey, str]]:
@@ -80,9 +82,9 @@ class QueuedEvents:
                 return out
 
 
-def _failed(ref: TalkRef, exc: Exception, cancel: threading.Event, log: object) -> TalkResult:
+def _failed(ref: TalkRef, exc: Exception, cancel: threading.Event, log: logging.Logger) -> TalkResult:
     failure = failure_of(exc, cancelled=cancel.is_set())
-    if failure.kind == ErrorKind.INTERNAL and hasattr(log, "exception"):
+    if failure.kind == ErrorKind.INTERNAL:
         log.exception("internal error while reading %s", ref.url)
     key = ref.key or TalkKey.for_url(ref.url)
     return TalkResult(key, ref.url, failed_entry(ref_entry(key, ref), failure), failure)

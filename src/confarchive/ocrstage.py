@@ -21,7 +21,7 @@ from pathlib import Path
 import ffmpeg
 
 from .archive import Layout, write_if_changed
-from .entry import TalkEntry
+from .entry import SlideEntry, TalkEntry
 from .errors import ConfarchiveError, Interrupted
 from .ffrun import run_ffmpeg
 from .index import dumps
@@ -141,7 +141,8 @@ def ocr_talk(
         if entry.video is not None:
             retitle_chapters(layout.root / entry.video, entry, titles, settings, work)
         if entry.slides_pdf is not None:
-            pages = []  # the PDF has a page per slide with an image of its own (a held slide repeats one)
+            # the PDF has a page per slide with an image of its own (a held slide repeats one)
+            pages: list[SlideEntry] = []
             for slide in entry.slides:
                 if slide.image is not None and (not pages or pages[-1].image != slide.image):
                     pages.append(slide)

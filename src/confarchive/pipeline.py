@@ -17,6 +17,7 @@ Only this loop writes the manifest and the index (one writer, no locks). What it
 
 from __future__ import annotations
 
+import logging
 import os
 import time
 from collections import deque
@@ -71,7 +72,7 @@ def is_finished(layout: Layout, row: Row | None) -> bool:
 
 class Pipeline:
     def __init__(
-        self, layout: Layout, stages: Stages, events: QueuedEvents, reporter: Reporter, log: object,
+        self, layout: Layout, stages: Stages, events: QueuedEvents, reporter: Reporter, log: logging.Logger,
         selection: Selection | None = None, jobs: int = 2, strict: bool = False, ocr: bool = False,
     ) -> None:  # fmt: skip
         self.layout = layout

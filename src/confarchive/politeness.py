@@ -103,7 +103,7 @@ class ClusterHostLimiter(HostLimiter):
     def _reserve_start(self, host: str) -> float:
         from distributed import Lock
 
-        with Lock(self._name("turn-lock", host), client=self._client):
+        with Lock(self._name("turn-lock", host), self._client.scheduler, self._client.loop):
             variable = self._variable("turn", host)
             now = time.time()
             start = max(now, self._read(variable))

@@ -3,6 +3,7 @@ worker killed mid-run does not stop it, and the per-host limit holds across work
 
 from __future__ import annotations
 
+import itertools
 import json
 import os
 import signal
@@ -185,3 +186,17 @@ def test_ctrl_c_stops_the_remote_downloads_and_the_rerun_resumes(
     done = [f"/slides.slideslive.com/{talk.pid}/slides/original/{talk.image_name(int(n[:4]))}.png" for n in kept]
     assert all(world.state.requests[p] == 0 for p in done)  # slides finished before Ctrl-C are kept
     assert world.state.requests[f"/slides.slideslive.com{path}"] == 1  # the cut one resumed
+
+
+def test_the_minimum_interval_holds_across_workers(world: World, world_config: Path, tmp_path: Path, cluster) -> None:
+    address, _ = cluster
+    config = tmp_path / "config.toml"
+    config.write_text(world_config.read_text() + "\n[network]\nmin_interval_s = 0.1\n")
+    urls = [world.talks[n].url for n in ("embed", "public")]  # few requests each, fetched on both workers
+    world.state.reset()
+    result = run_cli("archive", *urls, "-o", tmp_path / "a", "--config", config, "--no-browser", "--no-paper",
+                     "--executor", address, "-j", "2")  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    starts = sorted(r.at for r in world.state.log)
+    gaps = [b - a for a, b in itertools.pairwise(starts)]
+    assert len(starts) > 10 and min(gaps) > 0.08  # every worker and the coordinator waited their turn

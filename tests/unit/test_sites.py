@@ -128,3 +128,19 @@ def test_talk_keys_parse_and_print() -> None:
     for bad in ("nocolon", "Upper:1", ":1", "slideslive:", "site:has space"):
         with pytest.raises(ValueError):
             TalkKey.parse(bad)
+
+
+def test_a_program_can_add_its_own_site_to_the_registry() -> None:
+    class Lectures(SlidesLiveSite):
+        name = "lectures"
+        priority = 200
+
+        def talk_key(self, url: str) -> TalkKey | None:
+            return TalkKey("lectures", url.rsplit("/", 1)[1]) if url.startswith("https://lectures.example/") else None
+
+    registry = Registry.default(SETTINGS).with_site(Lectures(SETTINGS))
+    assert registry.sites[0].name == "lectures"
+    assert registry.talk_key("https://lectures.example/42") == TalkKey("lectures", "42")
+    assert registry.talk_key("https://slideslive.com/38925850") == TalkKey("slideslive", "38925850")
+    with pytest.raises(ValueError, match="share a name"):
+        Registry([SlidesLiveSite(SETTINGS), SlidesLiveSite(SETTINGS)])

@@ -93,10 +93,6 @@ class Page:
                 found.append(value)
         return found
 
-    def searchable(self) -> str:
-        """The page's markup and what a browser saw, as one text for URL and id patterns."""
-        return "\n".join((self.text, *self.extra))
-
 
 _HEADINGS = ("h1", "h2", "h3", "h4", "h5", "h6")
 
