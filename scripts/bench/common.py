@@ -33,6 +33,7 @@ from confarchive.resolve import Renderer, Resolver
 from confarchive.settings import Settings
 from confarchive.sites import Registry, Web
 from tests.world import Request, Response, World
+from tests.world.assets import make_hls, make_m4a
 from tests.world.catalog import FixtureTalk
 from tests.world.server import _Handler
 
@@ -112,7 +113,11 @@ class SharedMediaWorld(World):
     """The fixture world, except that talks of the same length, media kind and bitrate share one generated
     media folder (HLS or .m4a): generating the media of 200 talks with ffmpeg would dominate a benchmark that
     is about archiving them. Each talk keeps its own presentation id, pages, slides and URLs; only the
-    bytes behind its media URLs are the same as its twins'."""
+    bytes behind its media URLs are the same as its twins'.
+
+    The cache outlives a run and is shared by every script, so the media are filed under their shape, not
+    under a talk id: two scripts that use the same ids for talks of different lengths once made one of
+    them download the other's five-minute media."""
 
     def __init__(self, cache_dir: Path, talks: tuple[FixtureTalk, ...]) -> None:
         super().__init__(cache_dir, talks)
@@ -121,11 +126,16 @@ class SharedMediaWorld(World):
     def media_path(self, talk: FixtureTalk) -> Path:
         found = self._shared.get(talk.pid)
         if found is None:
-            twin = min(
-                (t for t in self.talks.values() if (t.duration_ms, t.media, t.audio_bitrate) == _shape(talk)),
-                key=lambda t: t.pid,
-            )
-            found = self._shared[talk.pid] = super().media_path(twin)
+            twin = min((t for t in self.talks.values() if _shape(t) == _shape(talk)), key=lambda t: t.pid)
+            duration, media, bitrate = _shape(twin)
+            folder = self.cache / "shared" / f"{media}-{duration}ms-{bitrate}"
+            if media == "yoda":
+                found = make_hls(twin, folder)
+            elif media == "url":
+                found = make_m4a(twin, folder / "audio.m4a")
+            else:
+                found = super().media_path(twin)
+            self._shared[talk.pid] = found
         return found
 
 
