@@ -7,11 +7,12 @@ and only ever shown through ``textContent`` by the script, because every text in
 The output depends on the index alone (no timestamps, stable key order), so rewriting the archive
 produces the same bytes and ``write_if_changed`` leaves the file alone.
 
-Full-text search (the text of slides and what was said) runs in the page with the vendored MiniSearch
-(``web/minisearch.js``, MIT, inlined like the player's own script) over ``search-data.js``: a data file
-beside ``index.html`` written from the archive's search passages (``render_search_data``) and loaded by the
-page only when the search box is first used, so that the list opens at once however large the archive.
-It is a script, not JSON, because from ``file://`` Chromium refuses ``fetch()`` and XHR of local files.
+Full-text search (the text of slides and what was said) runs in the page (``web/fulltext.js``) with the
+vendored MiniSearch (``web/minisearch.js``, MIT), both inlined only when the archive has search data, over
+``search-data.js``: a data file beside ``index.html`` written from the archive's search passages
+(``render_search_data``) and loaded by the page only when the search box is first used, so that the list
+opens at once however large the archive. It is a script, not JSON, because from ``file://`` Chromium
+refuses ``fetch()`` and XHR of local files.
 """
 
 from __future__ import annotations
@@ -127,7 +128,7 @@ def _csp(style: str, scripts: Sequence[str], search: SearchFile | None) -> list[
       from disk), so even our own code could load nothing from the network or a ``data:`` URL.
 
     Our code creates exactly one script element, for this file, and at that moment appends a third
-    policy, ``script-src 'none'``, so that no further script can load at all (player.js, ``loadSearch``).
+    policy, ``script-src 'none'``, so that no further script can load at all (fulltext.js, ``loadSearch``).
     When the page is served over HTTP it also sets ``integrity`` from ``search.sha256``: same-origin SRI
     works there, so a data file that does not match this page is refused.
     """
@@ -320,14 +321,15 @@ def render_player(
     }  # fmt: skip
     inline = {path: text for path, text in sorted((subtitles or {}).items()) if path in wanted}
     style, script = _asset("player.css"), _asset("player.js")
-    library = _asset("minisearch.js") if search else None
-    policies = _csp(style, [script, library] if library else [script], search)
+    # With search data: MiniSearch, then the page's search (fulltext.js), each its own hash-listed script.
+    library = [_asset("minisearch.js"), _asset("fulltext.js")] if search else []
+    policies = _csp(style, [script, *library], search)
     where = {"src": search.name, "integrity": search.integrity} if search else None
     metas = (f'<meta http-equiv="Content-Security-Policy" content="{html.escape(p)}">' for p in policies)
     values = {
         "policies": "\n".join(metas),
         "style": style,
-        "library": f"<script>{library}</script>\n" if library else "",
+        "library": "".join(f"<script>{code}</script>\n" for code in library),
         "script": script,
         "talks": json_for_script([_page_talk(t) for t in talks]),
         "subtitles": json_for_script(inline),
