@@ -7,6 +7,8 @@
    of the tree / wall / cores. Baseline: the floor, i.e. only the ffmpeg work no archiver can skip
    (each talk's distinct slides encoded once + its audio stream-copied out of the HLS playlist) for the
    same N talks, run by as many workers as there are cores; the ratio is ours as a fraction of it.
+   Also reported: the fixture server's CPU (it runs in the benchmark's own process, on the same cores)
+   as a share of the machine's time during the run, a cost the floor does not pay.
 2. ``--scaling``: the same at 10, 50 and 200 talks of 30 s with 5 slides. Time per talk must stay
    flat and peak RSS must not grow with the number of talks: each size is compared with the smallest.
 
@@ -46,6 +48,12 @@ class Archived:
     runs: list[CliRun]
     requests: int  # per run
     bytes: int  # per run
+    server_cpu_s: list[float]  # per run: CPU of this process, i.e. the fixture world serving the run
+
+    @property
+    def server_share(self) -> float:
+        """The fixture server's part of the machine's time: CPU the floor never pays for."""
+        return statistics.median(cpu / (r.wall_s * CORES) for cpu, r in zip(self.server_cpu_s, self.runs, strict=True))
 
     @property
     def wall_s(self) -> float:
@@ -75,13 +83,16 @@ class Archived:
 def archive_fresh(conf: Conference, runs: int, extra: tuple[str, ...] = ()) -> Archived:
     """``runs`` archives of the whole conference from scratch, each into a new folder."""
     results: list[CliRun] = []
+    served: list[float] = []
     for n in range(runs):
         root = conf.dir / f"archive-{n}"
         conf.world.state.reset()
+        before = time.process_time()  # the world's server threads (and the /proc poller) run in this process
         results.append(conf.archive(root, extra))
+        served.append(time.process_time() - before)
         requests, sent = total_requests(conf.world), total_bytes(conf.world)
         shutil.rmtree(root)
-    return Archived(len(conf.talks), results, requests, sent)
+    return Archived(len(conf.talks), results, requests, sent, served)
 
 
 def floor_wall(conf: Conference) -> float:
@@ -125,7 +136,8 @@ def bench_endtoend(talks: int = 50, runs: int = 3, slides: int = 20, seconds: fl
     mb = got.bytes / 1e6
     print(
         f"{label}: wall per run {' '.join(f'{r.wall_s:.1f}' for r in got.runs)} s; floor per run "
-        f"{' '.join(f'{f:.1f}' for f in floors)} s; {got.requests} requests, {mb:.0f} MB served per run"
+        f"{' '.join(f'{f:.1f}' for f in floors)} s; {got.requests} requests, {mb:.0f} MB served per run; "
+        f"server CPU per run {' '.join(f'{c:.1f}' for c in got.server_cpu_s)} s"
     )
     return [
         (label, f"{got.talks_per_min:.1f} talks/min", f"{floor_rate:.1f} talks/min (floor)",
@@ -133,6 +145,7 @@ def bench_endtoend(talks: int = 50, runs: int = 3, slides: int = 20, seconds: fl
         (f"{label}: peak RSS, confarchive process", f"{got.rss_mb:.0f} MB", "-", "-"),
         (f"{label}: peak RSS, process tree", f"{got.tree_rss_mb:.0f} MB", "-", "-"),
         (f"{label}: CPU utilisation ({CORES} cores)", f"{got.cpu_util:.0%}", "-", "-"),
+        (f"{label}: the fixture server's share of the machine", f"{got.server_share:.0%}", "0% (floor)", "-"),
     ]  # fmt: skip
 
 
