@@ -224,11 +224,14 @@ class Cluster:
 
     def forward_events(self, events: QueuedEvents) -> None:
         """Move what the workers reported into this process's events."""
-        while True:
-            try:
-                kind, value, stage = self._events.get(timeout=0)
-            except Exception:  # empty (a TimeoutError), or the scheduler is gone
-                return
+        try:
+            # every event there is, without waiting: get(timeout=0) on an empty queue makes the
+            # scheduler log a TimeoutError with its traceback, every time
+            batch = self._events.get(batch=True)
+        except Exception as exc:  # the scheduler is gone: the run is ending
+            self.log.debug("reading worker events: %s", exc)
+            return
+        for kind, value, stage in batch:
             if kind == "stage":
                 events.stage(TalkKey.parse(str(value)), str(stage))
             else:
@@ -237,6 +240,7 @@ class Cluster:
     def close(self) -> None:
         try:
             self.client.unregister_worker_plugin(self.spec.plugin_name)
+            self.client.set_metadata(["confarchive", self.spec.run], None)  # the limiter's entries (politeness.py)
         except Exception as exc:  # workers that died meanwhile do not answer; the run is over anyway
             self.log.debug("unregistering the worker plugin: %s", exc)
         self.client.close()

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import itertools
 import json
+import logging
 import os
 import signal
 import subprocess
@@ -12,6 +13,7 @@ import threading
 import time
 from collections import Counter
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import dask
@@ -41,6 +43,26 @@ def cluster() -> Iterator[tuple[str, Client]]:
         cluster.close()
 
 
+class _Kept(logging.Handler):
+    def __init__(self) -> None:
+        super().__init__(logging.ERROR)
+        self.records: list[logging.LogRecord] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.records.append(record)
+
+
+@contextmanager
+def scheduler_errors() -> Iterator[list[logging.LogRecord]]:
+    """What the scheduler (in this process) logs as an error meanwhile: a user's terminal would show it."""
+    kept, logger = _Kept(), logging.getLogger("distributed")
+    logger.addHandler(kept)
+    try:
+        yield kept.records
+    finally:
+        logger.removeHandler(kept)
+
+
 def _files(root: Path) -> dict[str, bytes | None]:
     """Every file of the archive by relative path: bytes for slides and documents, None for videos."""
     out: dict[str, bytes | None] = {}
@@ -55,11 +77,13 @@ def test_dask_gives_the_same_archive_as_local(world: World, world_config: Path, 
     urls = [world.talks[n].url for n in NAMES]
     local = run_cli("archive", *urls, "-o", tmp_path / "local", "--config", world_config, "--no-browser")
     assert local.returncode == 0, local.stderr
-    remote = run_cli(
-        "archive", *urls, "-o", tmp_path / "dask", "--config", world_config, "--no-browser", "--executor", address,
-        "-j", "4",
-    )  # fmt: skip
+    with scheduler_errors() as errors:
+        remote = run_cli(
+            "archive", *urls, "-o", tmp_path / "dask", "--config", world_config, "--no-browser", "--executor", address,
+            "-j", "4",
+        )  # fmt: skip
     assert remote.returncode == 0, remote.stderr
+    assert [r.getMessage() for r in errors] == []  # no op of ours ends in an error on the scheduler
     assert _files(tmp_path / "dask") == _files(tmp_path / "local")  # index.json, talk.json, slides, papers...
 
 
@@ -194,9 +218,11 @@ def test_the_minimum_interval_holds_across_workers(world: World, world_config: P
     config.write_text(world_config.read_text() + "\n[network]\nmin_interval_s = 0.1\n")
     urls = [world.talks[n].url for n in ("embed", "public")]  # few requests each, fetched on both workers
     world.state.reset()
-    result = run_cli("archive", *urls, "-o", tmp_path / "a", "--config", config, "--no-browser", "--no-paper",
-                     "--executor", address, "-j", "2")  # fmt: skip
+    with scheduler_errors() as errors:
+        result = run_cli("archive", *urls, "-o", tmp_path / "a", "--config", config, "--no-browser", "--no-paper",
+                         "--executor", address, "-j", "2")  # fmt: skip
     assert result.returncode == 0, result.stderr
+    assert [r.getMessage() for r in errors] == []  # the turn read before it was ever written is no error
     starts = sorted(r.at for r in world.state.log)
     gaps = [b - a for a, b in itertools.pairwise(starts)]
     assert len(starts) > 10 and min(gaps) > 0.08  # every worker and the coordinator waited their turn
