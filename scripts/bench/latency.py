@@ -186,7 +186,7 @@ def bench_resume(minutes: int = 60) -> list[Row]:
     world = start_world((talk,))
     work = Path(tempfile.mkdtemp(prefix="bench-hls-resume-"))
     config = work / "config.toml"
-    config.write_text(world.config_toml())
+    config.write_text(world.config_toml() + "\n[network]\nsegment_jobs = 8\n")  # as the issue measured it
     segments = sorted((world.media_path(talk).parent / "audio").glob("*.ts"))
     media_bytes = sum(p.stat().st_size for p in segments)
     half = threading.Event()

@@ -11,6 +11,7 @@ from pathlib import Path
 from tests.conftest import run_cli
 from tests.world import Request, Response, World
 from tests.world import hlsvariants as variants
+from tests.world.catalog import YODA_HOST
 
 
 def _config(world_config: Path, tmp_path: Path, extra: str) -> Path:
@@ -22,16 +23,17 @@ def _config(world_config: Path, tmp_path: Path, extra: str) -> Path:
 def test_a_talk_s_segments_come_in_parallel_within_the_per_host_limit(
     world: World, world_config: Path, tmp_path: Path
 ) -> None:
-    talk = world.talks["video-slides"]  # 14 s of yoda HLS: 4 audio segments, and two clips
+    talk = world.talks["iclr"]  # 13 s of yoda HLS: 4 audio segments, and image slides fetched meanwhile
     peaks: list[int] = []
 
     def media_starts(req: Request) -> Response | None:
         if req.path.endswith("/audio/index.m3u8") and talk.pid in req.path:
-            world.state.reset_peak()  # from here on only the media is being fetched
+            world.state.reset_peak()  # from here on the media host serves only this talk's segments
             peaks.append(0)
         return None
 
     config = _config(world_config, tmp_path, "[network]\nper_host_connections = 3")
+    world.state.reset()  # earlier tests archived this talk too
     world.state.hooks.append(media_starts)
     try:
         result = run_cli("archive", talk.url, "-o", tmp_path / "a", "--config", config, "--no-paper")
@@ -39,9 +41,31 @@ def test_a_talk_s_segments_come_in_parallel_within_the_per_host_limit(
         world.state.hooks.remove(media_starts)
     assert result.returncode == 0, result.stderr
     assert peaks, "the audio playlist was never asked for"
-    assert 1 < world.state.peak <= 3
+    assert world.state.peak_at[YODA_HOST] > 1  # segments in parallel
+    assert world.state.peak <= 3  # every fixture host is one host (127.0.0.1) to the limiter: slides included
     segments = [p for p in world.state.requests if f"/Y{talk.pid}_fx/audio/" in p and p.endswith(".ts")]
     assert len(segments) >= 3 and all(world.state.requests[p] == 1 for p in segments)
+
+
+def test_slides_and_media_are_fetched_at_once(world: World, world_config: Path, tmp_path: Path) -> None:
+    """They come from different hosts: a talk far away costs the longer round-trip chain, not the sum."""
+    talk = world.talks["iclr"]
+
+    def far(req: Request) -> Response | None:
+        time.sleep(0.05)
+        return None
+
+    world.state.reset()
+    world.state.hooks.append(far)
+    try:
+        result = run_cli("archive", talk.url, "-o", tmp_path / "a", "--config", world_config, "--no-paper")
+    finally:
+        world.state.hooks.remove(far)
+    assert result.returncode == 0, result.stderr
+    slides = [r.at for r in world.state.log if "/slides/" in r.path and r.path.endswith((".png", ".jpg"))]
+    media = [r.at for r in world.state.log if r.host == YODA_HOST and talk.pid in r.path]
+    assert slides and media
+    assert min(media) < max(slides)  # the media began before the last slide was asked for
 
 
 def test_a_playlist_the_fast_path_refuses_goes_to_yt_dlp(world: World, world_config: Path, tmp_path: Path) -> None:

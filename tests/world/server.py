@@ -90,7 +90,8 @@ class _Handler(BaseHTTPRequestHandler):
         )
         world = self.server.world
         world.record(request)
-        world.enter()
+        self._host = host
+        world.enter(host)
         self._left = False
         try:
             response = world.route(request) or Response(404, b"Not Found")
@@ -110,7 +111,7 @@ class _Handler(BaseHTTPRequestHandler):
         gets the GIL back, and ``peak`` would count an overlap that the client never made."""
         if not self._left:
             self._left = True
-            self.server.world.leave()
+            self.server.world.leave(self._host)
 
     def _send(
         self,
@@ -202,6 +203,8 @@ class WorldState:
         self.requests: Counter[str] = Counter()
         self.active = 0  # requests being answered right now
         self.peak = 0  # the most at once since the last reset
+        self._active_at: Counter[str] = Counter()  # the same, per host
+        self.peak_at: Counter[str] = Counter()
         self.bytes: Counter[str] = Counter()
         self.log: list[Request] = []
         self.hooks: list[Route] = []  # tests add faults here; the first answer wins
@@ -211,14 +214,17 @@ class WorldState:
             self.requests[request.key] += 1
             self.log.append(request)
 
-    def enter(self) -> None:
+    def enter(self, host: str) -> None:
         with self._lock:
             self.active += 1
             self.peak = max(self.peak, self.active)
+            self._active_at[host] += 1
+            self.peak_at[host] = max(self.peak_at[host], self._active_at[host])
 
-    def leave(self) -> None:
+    def leave(self, host: str) -> None:
         with self._lock:
             self.active -= 1
+            self._active_at[host] -= 1
 
     def count_bytes(self, request: Request, n: int) -> None:
         with self._lock:
@@ -235,6 +241,7 @@ class WorldState:
         """Count the most requests at once from now on."""
         with self._lock:
             self.peak = self.active
+            self.peak_at = Counter(self._active_at)
 
     def reset(self) -> None:
         with self._lock:
@@ -242,3 +249,4 @@ class WorldState:
             self.bytes.clear()
             self.log.clear()
             self.peak = self.active
+            self.peak_at = Counter(self._active_at)

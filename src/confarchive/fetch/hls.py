@@ -293,7 +293,7 @@ def fetch_hls(
     referer: str | None = None,
     want_video: bool = False,
     ffmpeg_path: str = "ffmpeg",
-    segment_jobs: int = 8,
+    segment_jobs: int = 12,
     cancel: threading.Event | None = None,
     on_bytes: Callable[[int], None] | None = None,
 ) -> HlsResult:
