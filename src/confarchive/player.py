@@ -187,7 +187,7 @@ def _spoken(passage: Passage) -> list[tuple[float, str]]:
     text = str(passage.text or "")
     marks = sorted(
         (offset, start)
-        for offset, start in getattr(passage, "cues", None) or ()
+        for offset, start in passage.cues
         if isinstance(offset, int) and 0 <= offset <= len(text)
     )
     if not marks:
@@ -247,7 +247,7 @@ def render_search_data(passages: Iterable[Passage]) -> str:
             if not cues:
                 continue
             talk = talks.setdefault(str(passage.key), len(talks))
-            grouped = bool(getattr(passage, "cues", None))
+            grouped = bool(passage.cues)
             start = cues[0][0]
             if (
                 grouped

@@ -21,7 +21,7 @@ def _config(world_config: Path, tmp_path: Path, extra: str) -> Path:
 
 
 def test_a_talk_s_segments_come_in_parallel_within_the_per_host_limit(
-    world: World, world_config: Path, tmp_path: Path
+    world: World, world_config: Path, tmp_path: Path, hooks: list
 ) -> None:
     talk = world.talks["iclr"]  # 13 s of yoda HLS: 4 audio segments, and image slides fetched meanwhile
     peaks: list[int] = []
@@ -33,12 +33,8 @@ def test_a_talk_s_segments_come_in_parallel_within_the_per_host_limit(
         return None
 
     config = _config(world_config, tmp_path, "[network]\nper_host_connections = 3")
-    world.state.reset()  # earlier tests archived this talk too
-    world.state.hooks.append(media_starts)
-    try:
-        result = run_cli("archive", talk.url, "-o", tmp_path / "a", "--config", config, "--no-paper")
-    finally:
-        world.state.hooks.remove(media_starts)
+    hooks.append(media_starts)  # the fixture reset the counters: earlier tests archived this talk too
+    result = run_cli("archive", talk.url, "-o", tmp_path / "a", "--config", config, "--no-paper")
     assert result.returncode == 0, result.stderr
     assert peaks, "the audio playlist was never asked for"
     assert world.state.peak_at[YODA_HOST] > 1  # segments in parallel
@@ -47,7 +43,7 @@ def test_a_talk_s_segments_come_in_parallel_within_the_per_host_limit(
     assert len(segments) >= 3 and all(world.state.requests[p] == 1 for p in segments)
 
 
-def test_slides_and_media_are_fetched_at_once(world: World, world_config: Path, tmp_path: Path) -> None:
+def test_slides_and_media_are_fetched_at_once(world: World, world_config: Path, tmp_path: Path, hooks: list) -> None:
     """They come from different hosts: a talk whose slides are slow costs the slower of the two, not the
     sum. Each slide takes half a second to answer; the media must not wait for them."""
     talk = world.talks["iclr"]
@@ -57,12 +53,8 @@ def test_slides_and_media_are_fetched_at_once(world: World, world_config: Path, 
             time.sleep(0.5)
         return None
 
-    world.state.reset()
-    world.state.hooks.append(slow_slides)
-    try:
-        result = run_cli("archive", talk.url, "-o", tmp_path / "a", "--config", world_config, "--no-paper")
-    finally:
-        world.state.hooks.remove(slow_slides)
+    hooks.append(slow_slides)
+    result = run_cli("archive", talk.url, "-o", tmp_path / "a", "--config", world_config, "--no-paper")
     assert result.returncode == 0, result.stderr
     slides = [r.at for r in world.state.log if "/slides/" in r.path and r.path.endswith((".png", ".jpg"))]
     media = [r.at for r in world.state.log if r.host == YODA_HOST and talk.pid in r.path]
