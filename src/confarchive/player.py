@@ -186,9 +186,7 @@ def _spoken(passage: Passage) -> list[tuple[float, str]]:
     offset in the text and start), or a single cue (no ``cues``)."""
     text = str(passage.text or "")
     marks = sorted(
-        (offset, start)
-        for offset, start in passage.cues
-        if isinstance(offset, int) and 0 <= offset <= len(text)
+        (offset, start) for offset, start in passage.cues if isinstance(offset, int) and 0 <= offset <= len(text)
     )
     if not marks:
         return [(passage.start_s, text)]
