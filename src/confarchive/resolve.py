@@ -23,10 +23,10 @@ from urllib.parse import urlsplit
 from .errors import ConfarchiveError, MissingToolError, NoVideoError
 from .model import Embed, Expansion, PageMeta, Talk, TalkRef
 from .sites import Page, Registry, Web
+from .sites.reasons import is_live, why_no_video
 
 # A browser renders a page: url -> (rendered DOM with its frames, iframe srcs + requested URLs), logical.
 Renderer = Callable[[str], tuple[str, tuple[str, ...]]]
-_VIDEO_WORDS = ("player", "video", "lecture", "watch", "stream")
 
 
 def talk_title(ref: TalkRef, site_title: str | None) -> str:
@@ -75,14 +75,14 @@ class Resolver:
                 where = "static page; the browser is turned off"
             else:
                 where = "static page and browser"
-            raise NoVideoError(f"no video found on {ref.url} ({where}){self._players_elsewhere(page)}")
+            raise NoVideoError(why_no_video(page, where, self.registry.embed_for))
         return found
 
     def _read(self, page: Page, ref: TalkRef) -> Expansion | None:
         embeds = self.registry.embeds(page)
         linked = self._linked(page, {e.key for e in embeds})
         if not embeds and len(linked) == 1:
-            embeds, linked = [linked[0]], []  # a page whose only video is a link to it
+            embeds, linked = [linked[0]], []  # a page whose own video is a link (a "pre-recorded screencast")
         if not embeds:
             listed = self.registry.listing(page, self.web)
             if listed:
@@ -99,14 +99,19 @@ class Resolver:
         return Expansion(talks, tuple(TalkRef(e.url, e.key, None, e, further) for e in linked))
 
     def _linked(self, page: Page, embedded: set[object]) -> list[Embed]:
-        """Talks the page links to (outside navigation and footer), each once, in page order."""
+        """Talks the page links to (outside navigation and footer), each once, in page order; a live
+        stream that every page of a session links is not one of them."""
         found: dict[object, Embed] = {}
         for link in page.links():
             if link.furniture or urlsplit(link.url).netloc == page.host:
                 continue  # a conference's own pages are never a video by themselves
             embed = self.registry.embed_for(link.url)
-            if embed is not None and embed.key not in embedded:
-                found.setdefault(embed.key, replace(embed, label=link.text))
+            if embed is None or embed.key in embedded:
+                continue
+            if is_live(link):
+                self.web.log.info("%s: %s is a live stream (%r), not one of its talks", page.url, link.url, link.text)
+                continue
+            found.setdefault(embed.key, replace(embed, label=link.text))
         return list(found.values())
 
     def _rendered(self, url: str, static: Page) -> Page:
@@ -117,19 +122,6 @@ class Resolver:
         except MissingToolError as exc:
             raise NoVideoError(f"no video found on {url} (static page; {exc.one_line()})") from exc
         return Page.parse(html, static.url, extra, rendered=True)
-
-    @staticmethod
-    def _players_elsewhere(page: Page) -> str:
-        """When the page plays video from a host nobody can fetch (a login-only platform), say which."""
-        hosts = []
-        for tag in page.soup.find_all("iframe", src=True):
-            url = page.absolute(str(tag["src"]))
-            host = urlsplit(url).netloc if url else ""
-            if host and host != page.host and (tag.has_attr("allowfullscreen") or any(w in url for w in _VIDEO_WORDS)):
-                hosts.append(host)
-        if not hosts:
-            return ""
-        return f"; its player comes from {', '.join(dict.fromkeys(hosts))}, which no site plugin or yt-dlp supports"
 
     # -- resolve ---------------------------------------------------------------------------------------
     def resolve(self, ref: TalkRef) -> Talk:

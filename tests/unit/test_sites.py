@@ -8,7 +8,6 @@ from confarchive.model import TalkKey
 from confarchive.settings import Settings
 from confarchive.sites import Registry
 from confarchive.sites.media import MediaFileSite
-from confarchive.sites.miniconf import MiniConfSite
 from confarchive.sites.players import PlayerSite
 from confarchive.sites.slideslive import SlidesLiveSite
 from confarchive.sites.virtual import VirtualSite
@@ -59,15 +58,6 @@ PLAYERS = [
     ("https://chat.example.org/channel/poster_1?layout=embedded", None),
     (POSTER, None),
 ]
-MINICONF_PAGES = [
-    (POSTER, True),
-    ("https://virtual.acl2020.org/paper_main.1.html", True),
-    ("https://2020.emnlp.org/paper_WS-1.100.html", True),
-    ("https://iclr.cc/virtual_2020/poster_x.html?utm=1", True),
-    ("https://iclr.cc/virtual_2020/papers.html", False),
-    ("https://iclr.cc/virtual_2020/speaker_1.html", False),
-    ("https://iclr.cc/virtual_2020/keyword_deep learning.html", False),
-]
 VIRTUAL_PAGES = [
     ("https://neurips.cc/virtual/2021/poster/26843", True),
     ("https://icml.cc/virtual/2022/oral/16567", True),
@@ -100,11 +90,6 @@ def players() -> PlayerSite:
 def test_player_urls_are_what_yt_dlp_knows(players: PlayerSite, url: str, key: str | None) -> None:
     found = players.talk_key(url)
     assert (str(found) if found else None) == key
-
-
-@pytest.mark.parametrize(("url", "talk_page"), MINICONF_PAGES)
-def test_miniconf_talk_pages(url: str, talk_page: bool) -> None:
-    assert MiniConfSite(SETTINGS).is_talk_page(url) is talk_page
 
 
 @pytest.mark.parametrize(("url", "talk_page"), VIRTUAL_PAGES)

@@ -38,7 +38,7 @@ CONFERENCE_HOSTS = (
     ICLR_HOST, MINICONF_HOST, ACL_HOST, OLD_HOST, NEURIPS_HOST, EMNLP_HOST, AKBC_HOST, CHIL_HOST, ML4H_HOST, LIB_HOST,
     CHAT_HOST,
 )  # fmt: skip
-NOT_SLIDESLIVE = ("no-video", "video-tag", "og-video", "youtube", "vimeo", "commented", "acl-novideo")
+NOT_SLIDESLIVE = ("no-video", "video-tag", "og-video", "youtube", "vimeo", "commented", "acl-novideo", "screencast")
 # Pages that hold no talk of their own but link to SlidesLive talks (a business meeting).
 LINK_PAGES = ("meeting",)
 ALL_HOSTS = (*SLIDESLIVE_HOSTS, YODA_HOST, MEDIA_HOST, PAPER_HOST, ALLOWED_HOST, *CONFERENCE_HOSTS)
@@ -131,6 +131,8 @@ class FixtureTalk:
             "chil": CHIL_HOST,
             "chil-highlights": CHIL_HOST,
             "ml4h": ML4H_HOST,
+            "demo": MINICONF_HOST,
+            "screencast": EMNLP_HOST,
         }.get(self.page, "slideslive.com")
 
     @property
@@ -148,6 +150,8 @@ class FixtureTalk:
             "ml4h": "/2021/index.html",
             "chil": f"/proceeding_{self.forum}.html",
             "chil-highlights": "/highlights.html",
+            "demo": f"/demo_{self.forum}.html",
+            "screencast": f"/paper_{self.forum}.html",
         }
         if self.page in special:
             return special[self.page]
@@ -167,7 +171,7 @@ class FixtureTalk:
     @property
     def has_video(self) -> bool:
         """A talk confarchive can archive offline (SlidesLive or a direct video file)."""
-        return self.page not in ("no-video", "youtube", "vimeo", "commented", "acl-novideo", *LINK_PAGES)
+        return self.page not in ("no-video", "youtube", "vimeo", "commented", "acl-novideo", "screencast", *LINK_PAGES)
 
     @property
     def paper_url(self) -> str | None:
@@ -402,6 +406,20 @@ TALKS: tuple[FixtureTalk, ...] = (
         name="acl-novideo", pid="00000045", forum="demo.45", page="acl-novideo", conference="ACL 2020",
         title="A Demo Paper Without a Video", authors=("Nobody Else",), slide_times_ms=(), duration_ms=0,
         in_sample=False,
+    ),
+    # -- shapes of the real web (issue 20) --------------------------------------------------------------
+    *(
+        FixtureTalk(
+            name=f"demo-{n}", pid=f"9900016{n}", forum=f"D{n}", page="demo", conference="MiniConf 2020",
+            title=title, authors=("Grace Hopper",), slide_times_ms=(0, 1500), duration_ms=3_000, media="url",
+            in_sample=False,
+        )
+        for n, title in ((1, "A Demonstration Drawn From a Handlebars Template"), (2, "The Second Demonstration"))
+    ),
+    FixtureTalk(
+        name="screencast", pid="00000046", forum="demo.46", page="screencast", conference="EMNLP 2020",
+        title="A Demo Whose Video Is a Screencast Link", authors=("Kathleen McKeown", "Dan Jurafsky"),
+        slide_times_ms=(), duration_ms=0, in_sample=False,
     ),
     FixtureTalk(
         name="no-video", pid="00000000", forum="novideo9", page="no-video", conference="MiniConf 2020",

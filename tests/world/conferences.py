@@ -21,12 +21,13 @@ from .catalog import (
 )  # fmt: skip
 from .listings import (
     ACL,
+    DEMOS,
     EMNLP,
     ICLR,
-    LIBRARIES,
     MINICONF,
     Listing,
     acl_papers_json,
+    demos_json,
     emnlp_papers_json,
     iclr_papers_json,
     iclr_papers_old,
@@ -34,6 +35,7 @@ from .listings import (
     neurips_papers_page,
 )  # fmt: skip
 from .pages import login_page, poster_page
+from .renderers import LIBRARIES, library_placeholder
 from .server import Request, Response
 
 if TYPE_CHECKING:
@@ -43,20 +45,25 @@ HTML = "text/html; charset=utf-8"
 JSON = "application/json"
 EMNLP_SIZE = 2000  # entries of the large listing (EMNLP 2020 has 2,071)
 
-# Which talks each listing shows, in the site's own order.
+# Which talks each listing shows, in the site's own order: by host (its papers listing) or by listing URL.
 _LISTED: dict[str, Callable[[FixtureTalk], bool]] = {
     ICLR_HOST: lambda t: "/poster_" in t.page_path and t.slideslive and not t.login,
     ACL_HOST: lambda t: t.page_path.startswith("/paper_") and not t.login and t.page not in ("youtube", "vimeo"),
     MINICONF_HOST: lambda t: t.page_path.startswith("/poster_"),
     OLD_HOST: lambda t: "/poster_" in t.page_path,
     NEURIPS_HOST: lambda t: t.page == "virtual2021",
+    f"https://{MINICONF_HOST}/demos.html": lambda t: t.page == "demo",
 }
 LISTING_PAGES: dict[tuple[str, str], tuple[Listing, str]] = {  # (host, listing path) -> listing, its folder
     (ICLR_HOST, "/virtual_2020/papers.html"): (ICLR, "/virtual_2020/"),
     (ACL_HOST, "/papers.html"): (ACL, "/"),
     (MINICONF_HOST, "/papers.html"): (MINICONF, "/"),
+    (MINICONF_HOST, "/demos.html"): (DEMOS, "/"),
     (EMNLP_HOST, "/papers.html"): (EMNLP, "/"),
 }
+# A CDN answers cross-origin script requests with CORS headers: without them Chromium refuses a script
+# whose tag pins it with ``integrity`` (and ``crossorigin``), as every real MiniConf listing does.
+CDN_HEADERS = {"Access-Control-Allow-Origin": "*", "Cache-Control": "public, max-age=31536000"}
 
 
 class ConferenceRoutes:
@@ -64,15 +71,17 @@ class ConferenceRoutes:
         self.world = world
         self.emnlp_json, self.emnlp_ids = emnlp_papers_json(EMNLP_SIZE)
 
-    def listed(self, host: str) -> list[FixtureTalk]:
-        return [t for t in self.world.talks.values() if t.page_host == host and _LISTED[host](t)]
+    def listed(self, where: str) -> list[FixtureTalk]:
+        """The talks of ``where``: a host's papers listing, or a listing URL."""
+        host = where.split("/")[2] if "://" in where else where
+        return [t for t in self.world.talks.values() if t.page_host == host and _LISTED[where](t)]
 
     def route(self, req: Request) -> Response | None:
         if req.host == CHAT_HOST:
             return Response(body=b"<!DOCTYPE html><html><body><h1>Live Chat</h1></body></html>", content_type=HTML)
         if req.host == LIB_HOST:
-            body = LIBRARIES.get(req.path, f"/* {req.path}: a library the listing loads */")
-            return Response(body=body.encode(), content_type="application/javascript")
+            body = LIBRARIES.get(req.path, library_placeholder(req.path))
+            return Response(body=body.encode(), content_type="application/javascript", headers=dict(CDN_HEADERS))
         talk = self.world.by_page.get((req.host, req.path))
         if talk is not None:
             if talk.login and not self.world.logged_in(req):
@@ -96,8 +105,8 @@ class ConferenceRoutes:
                 continue
             if req.path == path:
                 return Response(body=listing.html().encode(), content_type=HTML)
-            if req.path == folder + "papers.json":
-                return Response(body=self._papers_json(host), content_type=JSON)
+            if req.path == folder + listing.data:
+                return Response(body=self._data(host, path), content_type=JSON)
             if (script := listing.script(req.path[len(folder) :])) is not None:
                 return Response(body=script.encode(), content_type="application/javascript")
         if req.host == OLD_HOST and req.path == "/virtual_2020/papers_old.html":
@@ -109,8 +118,10 @@ class ConferenceRoutes:
             return Response(body=neurips_papers_page(shown, page, 2), content_type=HTML)
         return None
 
-    def _papers_json(self, host: str) -> bytes:
+    def _data(self, host: str, path: str) -> bytes:
         if host == EMNLP_HOST:
             return self.emnlp_json
+        if path == "/demos.html":
+            return demos_json(self.listed(f"https://{host}{path}"))
         make = {ICLR_HOST: iclr_papers_json, ACL_HOST: acl_papers_json, MINICONF_HOST: miniconf_papers_json}[host]
         return make(self.listed(host))

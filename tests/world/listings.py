@@ -1,12 +1,12 @@
 """Listing pages of the fixture world, in the shapes of the real 2020-2021 sites (docs/sites.md).
 
-MiniConf ``papers.html`` (ICLR, ACL, EMNLP, Mini-Conf itself) holds an empty ``.cards`` container and
-loads 20-30 scripts; one of them, late in the list, fetches ``papers.json`` and draws one card per
-entry, linking ``poster_<field>.html`` or ``paper_<field>.html`` by a template literal or a string
-concatenation; navigation pills link a visualisation page (``paper_vis.html``). The cards come in a
-random order on every load. The pre-conference ICLR build rendered the same cards server-side (two
-links per card), and 2021+ sites render ``<li>`` lists over several pages, mixed with login links.
-The libraries a listing loads from CDNs are small shims served by ``LIB_HOST``, our own code.
+MiniConf ``papers.html`` (ICLR, ACL, EMNLP, Mini-Conf itself) holds an empty ``.cards`` container inside
+Bootstrap's tab pane (``<div class="tab-content" id="nav-tabContent"><div class="tab-pane" id="nav-home">``)
+and loads 20-30 scripts, the CDN ones pinned with ``integrity`` and ``crossorigin``; one of the site's
+own, late in the list, fetches the data and draws one card per entry (``renderers.py``); navigation
+tabs link a visualisation page (``paper_vis.html``). A demos page keeps its card template in the page
+as a Handlebars template. The pre-conference ICLR build rendered the same cards server-side (two links
+per card), and 2021+ sites render ``<li>`` lists over several pages, mixed with login links.
 """
 
 from __future__ import annotations
@@ -16,39 +16,28 @@ from dataclasses import dataclass
 from html import escape
 
 from .catalog import LIB_HOST, FixtureTalk
-
-EMBED_JS = """(function () {
-  // What https://slideslive.com/embed_presentation.js does: draw the player iframe into the container.
-  function SlidesLiveEmbed(containerId, options) {
-    var container = document.getElementById(containerId);
-    var query = 'embed_parent_url=' + encodeURIComponent(window.location.href) +
-      '&embed_origin=' + encodeURIComponent(window.location.origin) +
-      '&embed_container_id=' + encodeURIComponent(containerId) +
-      '&auto_play=' + (options.autoPlay ? 'true' : 'false');
-    var iframe = document.createElement('iframe');
-    iframe.src = 'https://slideslive.com/embed/presentation/' + options.presentationId + '?' + query;
-    iframe.setAttribute('allowfullscreen', '');
-    iframe.style.width = '100%';
-    container.appendChild(iframe);
-  }
-  window.SlidesLiveEmbed = SlidesLiveEmbed;
-})();
-"""
-
-LIBRARIES = {  # what the CDN scripts must provide for the listings' own scripts to run in a browser
-    "/d3.v5.min.js": "window.d3 = { json: function (u) { return fetch(u).then(function (r) { return r.json(); }); } };",
-    "/jquery.min.js": (
-        "window.$ = function (f) { if (typeof f === 'function') { if (document.readyState === 'loading') "
-        "{ document.addEventListener('DOMContentLoaded', f); } else { f(); } } };\n"
-        "window.$.get = function (u) { return fetch(u).then(function (r) { return r.json(); }); };"
-    ),
-}
+from .renderers import (
+    ACL_PAPERS_JS,
+    DEMOS_JS,
+    DEMOS_TEMPLATE,
+    EMNLP_PAPERS_JS,
+    ICLR_PAPERS_JS,
+    MINICONF_API_JS,
+    MINICONF_PAPERS_JS,
+    integrity,
+)  # fmt: skip
 
 
 @dataclass(frozen=True)
 class Script:
     src: str  # relative to the listing page, or an absolute CDN URL
     body: str = ""  # what the fixture world serves for a same-origin script
+
+    def tag(self) -> str:
+        if self.src.startswith(f"https://{LIB_HOST}/"):  # a CDN copy, pinned as real pages pin theirs
+            pin = integrity(self.src[len(f"https://{LIB_HOST}") :])
+            return f'<script src="{escape(self.src)}" integrity="{pin}" crossorigin="anonymous"></script>'
+        return f"<script src='{escape(self.src)}'></script>"
 
 
 def _filler(name: str) -> Script:
@@ -57,64 +46,6 @@ def _filler(name: str) -> Script:
 
 def _cdn(name: str) -> Script:
     return Script(f"https://{LIB_HOST}/{name}")
-
-
-_DRAW = """
-function shuffle(items) {  // the cards come in a different order on every load
-  for (var i = items.length - 1; i > 0; i--) {
-    var j = Math.floor(Math.random() * (i + 1)); var t = items[i]; items[i] = items[j]; items[j] = t;
-  }
-  return items;
-}
-function draw(papers, link, title) {
-  var cards = document.querySelector('.cards');
-  shuffle(papers).forEach(function (paper) {
-    var card = document.createElement('div'); card.className = 'pp-card';
-    card.innerHTML = '<a href="' + link(paper) + '" class="text-muted"><h5 class="card-title"></h5></a>';
-    card.querySelector('h5').textContent = title(paper);
-    cards.appendChild(card);
-  });
-}
-"""
-
-ICLR_PAPERS_JS = (
-    _DRAW
-    + """
-const keyword_link = kw => `papers.html?filter=keywords&search=${kw}`;
-const calendar = (openreview, i) => `webcal://calendar.fixture.invalid/poster_${openreview.forum}.${i}.ics`;
-const card_link = openreview => `poster_${openreview.content.iclr_id}.html`;
-function start() {
-  d3.json('papers.json').then(papers => draw(papers, card_link, p => p.content.title));
-}
-"""
-)
-ACL_PAPERS_JS = (
-    _DRAW
-    + """
-function start(track) {
-  const file = track === 'All tracks' ? "papers.json" : "track_" + track + ".json";
-  d3.json(file).then(papers => draw(papers, openreview => `paper_${openreview.id}.html`, p => p.content.title));
-}
-"""
-)
-EMNLP_PAPERS_JS = (
-    _DRAW
-    + """
-function start(program) {
-  var file = program === 'all' ? 'papers.json' : 'papers_' + program + '.json';
-  d3.json(file).then(function (papers) {
-    draw(papers, function (paper) { return 'paper_' + paper.id + '.html'; }, function (p) { return p.content.title; });
-  });
-}
-"""
-)
-MINICONF_API_JS = """
-class API {
-  static posterLink(paper) { return `poster_${paper.UID}.html`; }
-  static papers() { return $.get("papers.json"); }
-}
-"""
-MINICONF_PAPERS_JS = _DRAW + "function start() { API.papers().then(p => draw(p, API.posterLink, x => x.title)); }\n"
 
 
 def _scripts(before: int, main: Script, after: int, extra: tuple[Script, ...] = ()) -> tuple[Script, ...]:
@@ -128,28 +59,42 @@ def _scripts(before: int, main: Script, after: int, extra: tuple[Script, ...] = 
 
 @dataclass(frozen=True)
 class Listing:
-    """A MiniConf listing: its scripts (the card script among them) and its ``start`` call."""
+    """A MiniConf listing: its scripts (the card script among them), its ``start`` call, the data file
+    its renderer reads and, for the demos page, the Handlebars template it keeps in the page."""
 
     title: str
     scripts: tuple[Script, ...]
     start: str
+    data: str = "papers.json"
+    template: str = ""
 
     def html(self) -> str:
-        tags = "\n".join(f"<script src='{escape(s.src)}'></script>" for s in self.scripts)
+        tags = "\n".join(s.tag() for s in self.scripts)
+        template = (
+            f'<script id="demo-card" type="text/x-handlebars-template">{self.template}</script>'
+            if self.template
+            else ""
+        )
         return f"""<!DOCTYPE html>
 <html lang="en">
 <head><meta charset="utf-8" /><title>{escape(self.title)}</title></head>
 <body>
 <nav class="navbar navbar-expand-lg"><a class="navbar-brand" href="index.html">Home</a>
-  <a class="nav-link" href="papers.html">Papers</a> <a class="nav-link" href="calendar.html">Schedule</a></nav>
+  <div class="collapse navbar-collapse" id="navbarNav">
+  <a class="nav-link" href="papers.html">Papers</a> <a class="nav-link" href="calendar.html">Schedule</a></div></nav>
 <div class="container">
-  <ul class="nav nav-pills">
-    <li class="nav-item"><a class="nav-link active" data-toggle="tab" href="#tab-browse">Browse</a></li>
-    <li class="nav-item"><a class="nav-link text-muted" href="paper_vis.html">Visualization</a></li>
-  </ul>
-  <input type="text" class="typeahead_all" placeholder="Search" />
-  <div class="cards row"></div>
+  <nav><div class="nav nav-tabs" id="nav-tab" role="tablist">
+    <a class="nav-item nav-link active" id="nav-home-tab" data-toggle="tab" href="#nav-home" role="tab">Browse</a>
+    <a class="nav-item nav-link text-muted" href="paper_vis.html">Visualization</a>
+  </div></nav>
+  <div class="tab-content py-3 px-3 px-sm-0" id="nav-tabContent">
+    <div class="tab-pane fade show active" id="nav-home" role="tabpanel" aria-labelledby="nav-home-tab">
+      <input type="text" class="typeahead_all" placeholder="Search" />
+      <div class="cards row"></div>
+    </div>
+  </div>
 </div>
+{template}
 {tags}
 <script>$(function () {{ {self.start} }});</script>
 <footer class="footer bg-light p-4"><a href="about.html">About</a></footer>
@@ -170,6 +115,16 @@ MINICONF = Listing(
     "MiniConf: Papers",
     _scripts(9, Script("static/js/views/papers.js", MINICONF_PAPERS_JS), 1, _MINICONF_API),
     "start();",
+)  # fmt: skip
+DEMOS = Listing(
+    "MiniConf: Demonstrations",
+    (
+        *(_cdn(name) for name in ("d3.v5.min.js", "jquery.min.js", "handlebars.min.js")),
+        Script("static/js/views/demos.js", DEMOS_JS),
+    ),
+    "start();",
+    data="serve_demos.json",
+    template=DEMOS_TEMPLATE,
 )  # fmt: skip
 
 
@@ -203,6 +158,11 @@ def miniconf_papers_json(talks: list[FixtureTalk]) -> bytes:
         [{"UID": t.forum, "title": t.title, "authors": list(t.authors), "abstract": f"Abstract of {t.title}.",
           "keywords": [], "sessions": [], "pdf_url": ""} for t in talks]
     ).encode()  # fmt: skip
+
+
+def demos_json(talks: list[FixtureTalk]) -> bytes:
+    """A demos page's data: Mini-Conf's flat entries, under a name of its own (``serve_demos.json``)."""
+    return json.dumps([{"UID": t.forum, "title": t.title, "authors": list(t.authors)} for t in talks]).encode()
 
 
 def emnlp_papers_json(count: int) -> tuple[bytes, list[str]]:

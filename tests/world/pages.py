@@ -195,8 +195,18 @@ def poster_page(talk: FixtureTalk, talk_of: Callable[[str], FixtureTalk] | None 
         return _media_page(talk, frame)
     if talk.page == "virtual2021":
         return _virtual_2021(talk)
+    if talk.page == "screencast":  # its own video is a link; the session's live stream is linked too
+        links = (
+            '<div class="card-body"><a href="https://www.youtube.com/watch?v=FixtureSC46" target="_blank">\n'
+            "  Pre-recorded Screencast</a></div>\n"
+            '<div class="card"><h4 class="card-title">Live Demo Session 2B</h4>\n'
+            '  <a href="https://www.youtube.com/watch?v=FixtureLiveSession2B" class="card-link">Join the live stream'
+            "</a></div>\n"
+        )
+        return _media_page(talk, links)
     # issue-3 talks reuse the page variants above; what differs is on the SlidesLive side
-    page = {"legacy": "double", "locked": "single", "cdn": "miniconf", "mixed": "miniconf"}.get(talk.page, talk.page)
+    variants = {"legacy": "double", "locked": "single", "cdn": "miniconf", "mixed": "miniconf", "demo": "miniconf"}
+    page = variants.get(talk.page, talk.page)
     page = "iclr2020" if page == "video-slides" else page
     pid = talk.pid
     if page == "iclr2020":  # metas AFTER </head>; the id in the container; chat beside it; similar papers

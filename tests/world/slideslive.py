@@ -15,8 +15,8 @@ from typing import TYPE_CHECKING
 from urllib.parse import urlencode, urlsplit
 
 from .catalog import YODA_HOST, FixtureTalk
-from .listings import EMBED_JS
 from .pages import embed_page, public_page
+from .renderers import EMBED_JS
 from .server import Request, Response
 
 if TYPE_CHECKING:

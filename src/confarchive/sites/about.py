@@ -29,6 +29,7 @@ _CANONICAL = {name.lower(): name for name in _CONFERENCE_NAMES}
 # "ICLR: Title", "Title | SlidesLive", "Title - ACL 2020", "Title – EMNLP 2020"
 _PREFIX = re.compile(r"^(?P<site>[^:|]{1,40}?):\s+(?P<rest>.+)$")
 _SUFFIX = re.compile(r"^(?P<rest>.+?)\s+[|\-–—·]\s+(?P<site>[^|\-–—·]{1,40})$")
+_LEADING_WORD = re.compile(r"^[A-Za-z]+[_-]")  # poster_, paper_
 _DATE = re.compile(r"(\d{4})(?:[/-](\d{1,2}))?(?:[/-](\d{1,2}))?")
 
 
@@ -74,9 +75,22 @@ def _first_h1(page: Page) -> str | None:
     return None
 
 
+def looks_like_an_id(value: str, page: Page) -> bool:
+    """``21P03``, ``1234``, ``B1xSperKvH``, the page's own slug: what a template put in ``citation_title``
+    when the paper had no title field; never a title."""
+    words = value.split()
+    if len(words) != 1:
+        return False
+    name = urlsplit(page.url).path.rstrip("/").rsplit("/", 1)[-1].rsplit(".", 1)[0]
+    slug = _LEADING_WORD.sub("", name)
+    word = words[0]
+    return any(c.isdigit() for c in word) or word.lower() in (name.lower(), slug.lower())
+
+
 def _title(page: Page, sites: Sequence[PageMeta]) -> str | None:
     for value in page.metas("citation_title"):
-        return value
+        if not looks_like_an_id(value, page):
+            return value
     for about in sites:
         if about.title:
             return about.title

@@ -16,9 +16,15 @@ from urllib.parse import urljoin, urlsplit
 from bs4 import BeautifulSoup, Comment, Tag
 
 # Blocks whose headings and links are the site's furniture, never a talk's: navigation, chat, footer.
+# Judged by tag, ARIA role and whole class tokens (or a whole id): Bootstrap names a tab pane of cards
+# ``nav-tabContent`` and a poster list ``nav-home``, so a substring "nav" says nothing.
 _FURNITURE_TAGS = frozenset({"nav", "header", "footer", "aside"})
-_FURNITURE_ROLES = frozenset({"navigation", "banner", "contentinfo", "complementary", "menu", "menubar"})
-_FURNITURE_WORDS = ("nav", "footer", "chat", "sidebar", "menu", "breadcrumb")
+_FURNITURE_ROLES = frozenset({"navigation", "banner", "contentinfo", "complementary", "menu", "menubar", "tablist"})
+_FURNITURE_NAMES = frozenset({
+    "nav", "navbar", "navbar-nav", "navbar-collapse", "nav-tabs", "nav-pills", "navigation", "menu", "menubar",
+    "dropdown-menu", "sidebar", "side-bar", "footer", "site-footer", "page-footer", "site-header", "masthead",
+    "breadcrumb", "breadcrumbs", "chat", "chat-box", "chatbox", "toc",
+})  # fmt: skip
 
 
 def clean_text(text: str | None) -> str | None:
@@ -31,17 +37,28 @@ def clean_text(text: str | None) -> str | None:
     return collapsed or None
 
 
-def is_furniture(tag: Tag) -> bool:
-    """Inside navigation, a chat, a footer or a sidebar: the site's, not the talk's."""
+def furniture_of(tag: Tag) -> str | None:
+    """The navigation, chat, footer or sidebar ``tag`` stands in (``nav#top.navbar``), None when the
+    tag is the page's content."""
     for node in (tag, *tag.parents):
         if not isinstance(node, Tag) or node.name in ("body", "html", "[document]"):
             continue
-        if node.name in _FURNITURE_TAGS or str(node.get("role") or "").lower() in _FURNITURE_ROLES:
-            return True
-        names = " ".join([str(node.get("id") or ""), *(node.get("class") or ())]).lower()
-        if any(word in names for word in _FURNITURE_WORDS):
-            return True
-    return False
+        tokens = {str(c).lower() for c in node.get("class") or ()}
+        ident = str(node.get("id") or "").lower()
+        role = str(node.get("role") or "").lower()
+        if (
+            node.name in _FURNITURE_TAGS
+            or role in _FURNITURE_ROLES
+            or ident in _FURNITURE_NAMES
+            or (tokens & _FURNITURE_NAMES)
+        ):
+            return node.name + (f"#{node.get('id')}" if ident else "") + "".join(f".{c}" for c in sorted(tokens))
+    return None
+
+
+def is_furniture(tag: Tag) -> bool:
+    """Inside navigation, a chat, a footer or a sidebar: the site's, not the talk's."""
+    return furniture_of(tag) is not None
 
 
 @dataclass(frozen=True)
