@@ -15,13 +15,14 @@ from __future__ import annotations
 import logging
 import re
 from collections import Counter
+from dataclasses import dataclass
 from posixpath import dirname, splitext
 from urllib.parse import urlsplit
 
 from bs4 import Tag
 
 from ..model import PageMeta, TalkRef
-from .page import Page, furniture_of
+from .page import Page, clean_text, furniture_of
 
 _HEADINGS = ("h1", "h2", "h3", "h4", "h5", "h6")
 _LEADING_WORD = re.compile(r"[A-Za-z]+[_-](?=.)")
@@ -42,33 +43,49 @@ def link_shape(url: str) -> Shape:
 
 
 def _is_title_link(tag: Tag) -> bool:
-    if tag.find(_HEADINGS) is not None or tag.find_parent(_HEADINGS) is not None:
-        return True
-    classes = [*(tag.get("class") or ()), *(c for t in tag.find_all(True) for c in (t.get("class") or ()))]
-    return any("title" in str(c).lower() for c in classes)
+    """A link around (or inside) a heading, or one whose own classes or children's say "title"."""
+    for node in (tag, *tag.descendants):
+        if isinstance(node, Tag) and (
+            node.name in _HEADINGS or any("title" in str(c).lower() for c in node.get("class") or ())
+        ):
+            return True
+    return any(parent.name in _HEADINGS for parent in tag.parents)
 
 
 def _bare(url: str) -> str:
     return urlsplit(url)._replace(query="", fragment="").geturl()
 
 
+@dataclass(frozen=True)
+class _Anchor:
+    url: str  # without query and fragment
+    text: str | None
+    shape: Shape
+    furniture: str | None  # the navigation it stands in
+    title: bool  # carries a heading or a title
+
+
+def _anchors(page: Page) -> list[_Anchor]:
+    """The page's same-origin links to other pages without a query, each judged once."""
+    here = _bare(page.url)
+    found = []
+    for tag in page.soup.find_all("a", href=True):
+        url = page.absolute(str(tag["href"]))
+        if url is None or urlsplit(url).netloc != page.host or urlsplit(url).query or _bare(url) == here:
+            continue
+        url = _bare(url)
+        text = clean_text(tag.get_text(" "))
+        found.append(_Anchor(url, text, link_shape(url), furniture_of(tag), _is_title_link(tag)))
+    return found
+
+
 def card_links(page: Page, conference: str | None, log: logging.Logger) -> list[TalkRef] | None:
     """The listing's talks in page order (sorted when drawn: drawn cards come shuffled), or None."""
-    own_shape = link_shape(page.url)
+    anchors = _anchors(page)
     kept: Counter[Shape] = Counter()
     dropped: Counter[Shape] = Counter()
     where: dict[Shape, str] = {}
-    seen: set[tuple[Shape, str]] = set()
-    for tag in page.soup.find_all("a", href=True):
-        url = page.absolute(str(tag["href"]))
-        if url is None or urlsplit(url).netloc != page.host or urlsplit(url).query or not _is_title_link(tag):
-            continue
-        url = _bare(url)
-        shape = link_shape(url)
-        if url == _bare(page.url) or (shape, url) in seen:
-            continue
-        seen.add((shape, url))
-        furniture = furniture_of(tag)
+    for shape, _url, furniture in dict.fromkeys((a.shape, a.url, a.furniture) for a in anchors if a.title):
         if furniture is None:
             kept[shape] += 1
         else:
@@ -77,25 +94,20 @@ def card_links(page: Page, conference: str | None, log: logging.Logger) -> list[
     for shape, count in dropped.items():
         if count >= 2 and count >= kept[shape]:
             log.warning(
-                "%s: %d card links like %s%s%s stand inside %s and are read as the site's navigation, not talks",
-                page.url, count, shape[2], "…", shape[3], where[shape],
+                "%s: %d card links like %s…%s stand inside %s and are read as the site's navigation, not talks",
+                page.url, count, shape[2], shape[3], where[shape],
             )  # fmt: skip
     if not kept:
         return None
     shape, count = kept.most_common(1)[0]
-    if count < 2 or shape == own_shape:
+    if count < 2 or shape == link_shape(page.url):
         return None  # one link is not a listing; a page of the same kind links its siblings
-    return _links_of_shape(page, shape, conference)
-
-
-def _links_of_shape(page: Page, shape: Shape, conference: str | None) -> list[TalkRef]:
     titles: dict[str, str | None] = {}
-    for link in page.links():
-        url = _bare(link.url)
-        if link.furniture or url == _bare(page.url) or link_shape(url) != shape or urlsplit(link.url).query:
+    for anchor in anchors:
+        if anchor.shape != shape or anchor.furniture is not None:
             continue
-        text = link.text if link.text and link.text.lower() not in _GENERIC_TEXT else None
-        if url not in titles or (titles[url] is None and text):
-            titles[url] = text
+        text = anchor.text if anchor.text and anchor.text.lower() not in _GENERIC_TEXT else None
+        if anchor.url not in titles or (titles[anchor.url] is None and text):
+            titles[anchor.url] = text
     refs = [TalkRef(url, None, title, about=PageMeta(url, conference=conference)) for url, title in titles.items()]
     return sorted(refs, key=lambda r: r.url) if page.rendered else refs
