@@ -12,13 +12,13 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
-from .archive import Layout, write_if_changed
-from .entry import INDEX_VERSION, SlideEntry, TalkEntry
-from .model import Merged, SlideFile, SubtitleFile, Talk, TalkKey, TalkRef
-from .outcome import Failure, Status
+from ..core.entry import INDEX_VERSION, SlideEntry, TalkEntry
+from ..core.layout import Layout, write_if_changed
+from ..core.model import Merged, SlideFile, SubtitleFile, Talk, TalkKey, TalkRef
+from ..core.outcome import Failure, Status
+from ..text.search import SearchIndex
+from .manifest import Row
 from .player import SEARCH_DATA_NAME, SearchFile, render_player, render_search_data
-from .search import SearchIndex
-from .store import Row
 
 
 def talk_entry(

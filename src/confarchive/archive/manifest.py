@@ -17,11 +17,11 @@ from collections import defaultdict
 from dataclasses import dataclass
 from pathlib import Path
 
-from .archive import Layout
-from .entry import TalkEntry
-from .model import TalkKey
+from ..core.entry import TalkEntry
+from ..core.layout import Layout
+from ..core.model import TalkKey
+from ..core.outcome import Failure, Status
 from .naming import with_suffix
-from .outcome import Failure, Status
 
 STAGES = ("new", "resolved", "slides", "media", "merged", "done")
 

@@ -2,7 +2,7 @@
 
 The page must work when opened straight from disk (``file://``: no server, no network, no CDN), so the
 stylesheet, the script and the talks are inlined into one file; the assets live as package data in
-``confarchive/web/``. The talks are embedded as JSON in a ``<script type="application/json">`` element
+``web/`` beside this module. The talks are embedded as JSON in a ``<script type="application/json">`` element
 and only ever shown through ``textContent`` by the script, because every text in them came from the web.
 The output depends on the index alone (no timestamps, stable key order), so rewriting the archive
 produces the same bytes and ``write_if_changed`` leaves the file alone.
@@ -31,7 +31,7 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
 
 if TYPE_CHECKING:
-    from .search import Passage
+    from ..text.search import Passage
 
 __all__ = ["SEARCH_DATA_NAME", "SearchFile", "json_for_script", "render_player", "render_search_data"]
 
@@ -54,8 +54,8 @@ _UNSAFE_IN_SCRIPT = re.compile("[<>&\u2028\u2029]")
 
 @cache
 def _asset(name: str) -> str:
-    """A file of ``confarchive/web/``, read once; refused if it could end the element it is inlined in."""
-    data = resources.files("confarchive").joinpath("web", name).read_text(encoding="utf-8")
+    """A file of ``archive/web/``, read once; refused if it could end the element it is inlined in."""
+    data = resources.files("confarchive.archive").joinpath("web", name).read_text(encoding="utf-8")
     if name != "player.html" and re.search(r"</(script|style)|<!--", data, re.IGNORECASE):
         raise RuntimeError(f"web/{name} must not contain '</script', '</style' or '<!--': it is inlined")
     return data

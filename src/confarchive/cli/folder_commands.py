@@ -9,19 +9,19 @@ import threading
 from collections import Counter
 from concurrent.futures import Future, ThreadPoolExecutor, as_completed
 
-from .archive import Layout
-from .commands import settings_of
-from .entry import TalkEntry
-from .errors import ConfarchiveError, UsageError
-from .executors import merge_workers
-from .index import entry_for_row, write_index
-from .ocr import require_tesseract
-from .ocrstage import OcrPool, needs_ocr, ocr_talk
-from .outcome import TalkResult
-from .progress import Reporter
-from .search import SearchIndex
-from .serve import serve
-from .store import Manifest, Row
+from ..archive.index import entry_for_row, write_index
+from ..archive.manifest import Manifest, Row
+from ..archive.serve import serve
+from ..core.entry import TalkEntry
+from ..core.errors import ConfarchiveError, UsageError
+from ..core.layout import Layout
+from ..core.outcome import TalkResult
+from ..run.executors import merge_workers
+from ..run.ocrstage import OcrPool, needs_ocr, ocr_talk
+from ..run.progress import Reporter
+from ..text.ocr import require_tesseract
+from ..text.search import SearchIndex
+from .web_commands import settings_of
 
 
 def existing_archive(args: argparse.Namespace) -> Layout:

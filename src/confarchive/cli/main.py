@@ -1,4 +1,5 @@
-"""Command line: parse, then hand over to ``commands``; map errors to exit codes (docs/cli.md).
+"""Command line: parse, then hand over to ``web_commands`` or ``folder_commands``; map errors to exit codes
+(docs/cli.md).
 
 Exit codes: 0 every talk archived; 1 some talk failed or an input line was rejected; 2 usage error
 or nothing to do; 130 interrupted. Payloads (``discover``, ``resolve --json``, ``archive --dry-run``)
@@ -12,10 +13,10 @@ import logging
 import sys
 from collections.abc import Sequence
 
-from . import __version__
-from .commands import cmd_archive, cmd_discover, cmd_resolve, cmd_retry
-from .errors import ConfarchiveError, UsageError
+from .. import __version__
+from ..core.errors import ConfarchiveError, UsageError
 from .folder_commands import cmd_index, cmd_ocr, cmd_search, cmd_serve, cmd_status
+from .web_commands import cmd_archive, cmd_discover, cmd_resolve, cmd_retry
 
 EXAMPLES = """\
 examples:

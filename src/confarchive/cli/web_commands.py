@@ -1,5 +1,5 @@
 """The commands that read the web: ``archive``, ``retry``, ``resolve``, ``discover``. Each opens one
-run context (``context.py``) and closes it at the end; the parser and exit codes are in ``cli.py``.
+run context (``run/context.py``) and closes it at the end; the parser and exit codes are in ``main.py``.
 """
 
 from __future__ import annotations
@@ -12,22 +12,23 @@ from contextlib import AbstractContextManager
 from dataclasses import replace
 from pathlib import Path
 
-from .context import RunContext, absolute_archive, open_run
-from .dryrun import dry_run
-from .errors import ConfarchiveError, ErrorKind, UsageError
-from .executors import LocalStages, QueuedEvents
-from .index import dumps, resolved_entry
-from .inputs import read_refs
-from .model import TalkRef
-from .ocr import require_tesseract
-from .ocrstage import OcrPool
-from .pipeline import Pipeline, Summary
-from .probe import require_tool
-from .progress import Reporter
-from .selection import Selection
-from .settings import Settings, load_settings
-from .stages import WorkContext
-from .store import Manifest
+from ..archive.index import dumps, resolved_entry
+from ..archive.manifest import Manifest
+from ..core.errors import ConfarchiveError, ErrorKind, UsageError
+from ..core.inputs import read_refs
+from ..core.layout import absolute_archive
+from ..core.model import TalkRef
+from ..core.settings import Settings, load_settings
+from ..media.probe import require_tool
+from ..run.context import RunContext, open_run
+from ..run.dryrun import dry_run
+from ..run.executors import LocalStages, QueuedEvents
+from ..run.ocrstage import OcrPool
+from ..run.pipeline import Pipeline, Summary
+from ..run.progress import Reporter
+from ..run.selection import Selection
+from ..run.stages import WorkContext
+from ..text.ocr import require_tesseract
 
 
 def settings_of(args: argparse.Namespace) -> Settings:

@@ -2,7 +2,7 @@
 
 A line that is not an http(s) URL is reported with its line number and skipped; the run goes on
 (docs/cli.md). Other schemes (``file:``, ``javascript:``) are refused here, before any request. What
-each URL holds is only known when it is expanded (``resolve.py``): nothing is decided from it here.
+each URL holds is only known when it is expanded (``sites/resolve.py``): nothing is decided from it here.
 """
 
 from __future__ import annotations

@@ -9,8 +9,10 @@ from __future__ import annotations
 
 import os
 import tempfile
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
+
+from .settings import Settings
 
 
 @dataclass(frozen=True)
@@ -68,3 +70,8 @@ def write_if_changed(layout: Layout, path: Path, data: bytes) -> bool:
         Path(tmp).unlink(missing_ok=True)
         raise
     return True
+
+
+def absolute_archive(settings: Settings) -> Settings:
+    """Workers on other machines resolve the archive folder themselves: give them an absolute path."""
+    return replace(settings, archive_dir=Path(Layout(settings.archive_dir).root))

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import ffmpeg
 
-from .errors import ConfarchiveError
+from ..core.errors import ConfarchiveError
 
 
 def run_ffmpeg(stream: ffmpeg.nodes.OutputStream, ffmpeg_path: str, what: str) -> None:

@@ -25,9 +25,9 @@ from pathlib import Path
 
 import ffmpeg
 
-from .errors import ConfarchiveError
+from ..core.errors import ConfarchiveError
+from ..core.model import MediaFile, Merged, PlannedSlide, SlideFile
 from .ffrun import run_ffmpeg
-from .model import MediaFile, Merged, PlannedSlide, SlideFile
 from .probe import probe
 from .slidetrack import Entry, concat_document, entries, link_sequence, normalise, pts_expression
 

@@ -26,8 +26,8 @@ from pathlib import Path
 import pikepdf
 from pikepdf import Array, ContentStreamInstruction, Dictionary, Name, Operator, OutlineItem
 
-from .errors import ConfarchiveError
-from .slidetext import DESCENDER, SlideText, Word, em_size, has_descender
+from ..core.errors import ConfarchiveError
+from ..text.slidetext import DESCENDER, SlideText, Word, em_size, has_descender
 
 FONT = Name("/FOcr")
 GLYPH_WIDTH = 0.5  # every glyph's declared advance, in em

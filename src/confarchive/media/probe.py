@@ -13,7 +13,7 @@ import subprocess
 from dataclasses import dataclass
 from pathlib import Path
 
-from .errors import ConfarchiveError, MissingToolError
+from ..core.errors import ConfarchiveError, MissingToolError
 
 INSTALL_HINT = "install it with: sudo apt-get install ffmpeg (Debian/Ubuntu) or brew install ffmpeg (macOS)"
 

@@ -16,7 +16,7 @@ from pathlib import Path
 import img2pdf
 from PIL import Image
 
-from .errors import ConfarchiveError
+from ..core.errors import ConfarchiveError
 
 _NEEDS_FLATTENING = ("RGBA", "LA", "PA", "P", "I", "I;16", "F")
 

@@ -24,7 +24,7 @@ from pathlib import Path
 
 from PIL import Image
 
-from .model import PlannedSlide, SlideFile
+from ..core.model import PlannedSlide, SlideFile
 
 CLIP_FPS = 10  # a clip inside the slides track: smooth enough to follow, light to encode
 _EXT = {"PNG": ".png", "JPEG": ".jpg"}

@@ -9,8 +9,8 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from .errors import ConfarchiveError
-from .model import PlannedSlide
+from ..core.errors import ConfarchiveError
+from ..core.model import PlannedSlide
 
 
 def plan_slides(starts_ms: Sequence[tuple[int, int]], audio_ms: int) -> tuple[PlannedSlide, ...]:

@@ -14,17 +14,16 @@ from collections.abc import Iterator
 from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field
 from http.cookiejar import LoadError, MozillaCookieJar
-from pathlib import Path
 from typing import Any
 
-from .archive import Layout
-from .browser import BrowserPool
-from .errors import UsageError
-from .net import Http
-from .politeness import HostLimiter
-from .resolve import Resolver
-from .settings import Settings
-from .sites import Registry, Web
+from ..browser import BrowserPool
+from ..core.errors import UsageError
+from ..core.layout import Layout
+from ..core.net import Http
+from ..core.politeness import HostLimiter
+from ..core.settings import Settings
+from ..sites import Registry, Web
+from ..sites.resolve import Resolver
 
 
 def load_cookies(path: str | None) -> MozillaCookieJar | None:
@@ -76,7 +75,7 @@ def open_run(
         cluster = None
         if executor != "local":
             try:
-                from .cluster import Cluster
+                from .dask import Cluster
             except ImportError as exc:
                 raise UsageError("the dask executor needs the extra: pip install 'confarchive[dask]'") from exc
             cluster = stack.enter_context(Cluster.connect(executor, settings, jar, log))
@@ -91,10 +90,3 @@ def open_run(
             browsers = BrowserPool(settings, http.rewriter, jar, log)
             stack.callback(browsers.close)
         yield RunContext(settings, http, registry or Registry.default(settings), log, browsers, cluster)
-
-
-def absolute_archive(settings: Settings) -> Settings:
-    """Workers on other machines resolve the archive folder themselves: give them an absolute path."""
-    from dataclasses import replace
-
-    return replace(settings, archive_dir=Path(Layout(settings.archive_dir).root))

@@ -7,7 +7,7 @@ machines sharing the archive folder:
 - A talk is worked on by one worker at a time: a Dask ``Lock`` per talk key. Its ``.part`` files keep
   their names, so a worker that takes over a talk (its first worker died) resumes them.
 - Only the coordinator (this process) writes the manifest; workers return typed results.
-- Per-host politeness holds across the cluster (``politeness.ClusterHostLimiter``): a ``Semaphore``
+- Per-host politeness holds across the cluster (``core/politeness.py``: ``ClusterHostLimiter``): a ``Semaphore``
   per host, the minimum interval and ``Retry-After`` pauses shared through the scheduler.
 - Each run registers a ``WorkerPlugin`` named after the run: it builds the worker's context once
   (HTTP session, limiter, cancel flag) and is removed at the end, so a long-lived worker keeps no
@@ -32,18 +32,17 @@ from typing import Any
 
 from distributed.diagnostics.plugin import WorkerPlugin  # the dask extra: this module is imported only then
 
-from .archive import Layout
-from .context import absolute_archive
-from .entry import TalkEntry
-from .errors import UsageError
+from ..core.entry import TalkEntry
+from ..core.errors import UsageError
+from ..core.layout import Layout, absolute_archive
+from ..core.model import Talk, TalkKey
+from ..core.net import Http
+from ..core.outcome import TalkResult
+from ..core.politeness import ClusterHostLimiter
+from ..core.settings import Settings
+from ..sites.resolve import Resolver
 from .executors import LocalResolution, QueuedEvents
-from .model import Talk, TalkKey
-from .net import Http
 from .ocrstage import OcrPool
-from .outcome import TalkResult
-from .politeness import ClusterHostLimiter
-from .resolve import Resolver
-from .settings import Settings
 from .stages import Fetched, WorkContext, fetch_talk, guarded, merge_talk, read_slides
 
 WATCH_S = 0.5  # how often a worker looks at the run's cancel event (Ctrl-C stops within this)
@@ -240,7 +239,7 @@ class Cluster:
     def close(self) -> None:
         try:
             self.client.unregister_worker_plugin(self.spec.plugin_name)
-            self.client.set_metadata(["confarchive", self.spec.run], None)  # the limiter's entries (politeness.py)
+            self.client.set_metadata(["confarchive", self.spec.run], None)  # the limiter's entries (core/politeness.py)
         except Exception as exc:  # workers that died meanwhile do not answer; the run is over anyway
             self.log.debug("unregistering the worker plugin: %s", exc)
         self.client.close()

@@ -13,9 +13,9 @@ from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
 from typing import TextIO
 
-from .errors import ConfarchiveError
-from .model import Talk, TalkRef
-from .resolve import Resolver
+from ..core.errors import ConfarchiveError
+from ..core.model import Talk, TalkRef
+from ..sites.resolve import Resolver
 from .selection import Selection
 
 

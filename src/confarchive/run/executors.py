@@ -1,4 +1,4 @@
-"""Where the pipeline's stages run: thread pools of this process, or a Dask cluster (``cluster.py``).
+"""Where the pipeline's stages run: thread pools of this process, or a Dask cluster (``dask.py``).
 
 The coordinator only ever calls the ``Stages`` methods and waits on ``concurrent.futures`` futures,
 so its code is the same for both. Expanding pages and resolving talks (a few requests each, and the
@@ -18,12 +18,12 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from functools import partial
 from typing import Protocol
 
-from .entry import TalkEntry
-from .errors import ErrorKind
-from .index import failed_entry, ref_entry
-from .model import Expansion, Talk, TalkKey, TalkRef
-from .outcome import TalkResult, failure_of
-from .resolve import Resolver
+from ..archive.index import failed_entry, ref_entry
+from ..core.entry import TalkEntry
+from ..core.errors import ErrorKind
+from ..core.model import Expansion, Talk, TalkKey, TalkRef
+from ..core.outcome import TalkResult, failure_of
+from ..sites.resolve import Resolver
 from .stages import Fetched, WorkContext, fetch_talk, guarded, merge_talk, read_slides
 
 

@@ -20,16 +20,16 @@ from pathlib import Path
 
 import ffmpeg
 
-from .archive import Layout, write_if_changed
-from .entry import SlideEntry, TalkEntry
-from .errors import ConfarchiveError, Interrupted
-from .ffrun import run_ffmpeg
-from .index import dumps
-from .merge import TalkTags, ffmetadata
-from .model import PlannedSlide
-from .ocr import OcrEngine, SlideText
-from .probe import probe
-from .settings import Settings
+from ..archive.index import dumps
+from ..core.entry import SlideEntry, TalkEntry
+from ..core.errors import ConfarchiveError, Interrupted
+from ..core.layout import Layout, write_if_changed
+from ..core.model import PlannedSlide
+from ..core.settings import Settings
+from ..media.ffrun import run_ffmpeg
+from ..media.merge import TalkTags, ffmetadata
+from ..media.probe import probe
+from ..text.ocr import OcrEngine, SlideText
 
 
 class OcrPool:
@@ -131,8 +131,8 @@ def ocr_talk(
     cancel: threading.Event | None = None,
 ) -> TalkEntry:  # fmt: skip
     """Read a done talk's slides; name its chapters; make its slides PDF searchable; its new entry."""
-    from .pdftext import write_searchable_pdf  # pikepdf: only where slides are read
-    from .slidespdf import write_slides_pdf
+    from ..media.pdftext import write_searchable_pdf  # pikepdf: only where slides are read
+    from ..media.slidespdf import write_slides_pdf
 
     texts = slide_texts(entry, layout, pool, log, cancel)
     titles = {index: text.heading for index, text in texts.items() if text.heading}

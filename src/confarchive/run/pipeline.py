@@ -25,20 +25,20 @@ from collections.abc import Iterable
 from concurrent.futures import FIRST_COMPLETED, Future, wait
 from dataclasses import dataclass, field
 
-from .archive import Layout, write_if_changed
-from .entry import TalkEntry
-from .errors import ErrorKind, is_disk_full
+from ..archive.index import dumps, entry_for_row, write_index
+from ..archive.manifest import Manifest, Row, rebuild_rows
+from ..archive.naming import safe_name
+from ..core.entry import TalkEntry
+from ..core.errors import ErrorKind, is_disk_full
+from ..core.layout import Layout, write_if_changed
+from ..core.model import Expansion, Talk, TalkKey, TalkRef
+from ..core.outcome import DISK_FULL, Status, TalkResult
+from ..text.search import SearchIndex
 from .executors import QueuedEvents, Stages
-from .index import dumps, entry_for_row, write_index
-from .model import Expansion, Talk, TalkKey, TalkRef
-from .naming import safe_name
 from .ocrstage import needs_ocr
-from .outcome import DISK_FULL, Status, TalkResult
 from .progress import Reporter
-from .search import SearchIndex
 from .selection import Selection
 from .stages import Fetched
-from .store import Manifest, Row, rebuild_rows
 
 # The index lists every talk, so writing it costs O(talks) (measured: 10 ms for 200 talks): written
 # after every talk, a run of thousands would be quadratic. It is written after a talk finishes unless

@@ -14,7 +14,7 @@ import threading
 
 from tqdm import tqdm
 
-from .outcome import Status, TalkResult
+from ..core.outcome import Status, TalkResult
 
 
 class Reporter:

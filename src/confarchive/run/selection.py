@@ -10,8 +10,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from .errors import UsageError
-from .model import TalkRef
+from ..core.errors import UsageError
+from ..core.model import TalkRef
 
 
 @dataclass(frozen=True)

@@ -18,22 +18,22 @@ from functools import partial
 from pathlib import Path
 from typing import Protocol
 
-from .archive import Layout, write_if_changed
-from .entry import TalkEntry
-from .errors import ConfarchiveError, ErrorKind, HostDown
-from .fetch.clips import clip_first_frame
-from .fetch.documents import fetch_document, is_pdf, is_webvtt
-from .fetch.files import fetch_slide
-from .fetch.media import AUDIO_FORMAT, VIDEO_AND_AUDIO_FORMAT, MediaContext, download_media
-from .index import dumps, failed_entry, talk_entry
-from .merge import MergeJob, TalkTags, merge
-from .model import MediaFile, SlideFile, SubtitleFile, Talk, TalkKey
-from .naming import safe_name
-from .net import Http
+from ..archive.index import dumps, failed_entry, talk_entry
+from ..archive.naming import safe_name
+from ..core.entry import TalkEntry
+from ..core.errors import ConfarchiveError, ErrorKind, HostDown
+from ..core.layout import Layout, write_if_changed
+from ..core.model import MediaFile, SlideFile, SubtitleFile, Talk, TalkKey
+from ..core.net import Http
+from ..core.outcome import TalkResult, failure_of
+from ..core.settings import Settings
+from ..fetch.clips import clip_first_frame
+from ..fetch.documents import fetch_document, is_pdf, is_webvtt
+from ..fetch.files import fetch_slide
+from ..fetch.media import AUDIO_FORMAT, VIDEO_AND_AUDIO_FORMAT, MediaContext, download_media
+from ..media.merge import MergeJob, TalkTags, merge
+from ..media.timing import plan_slides
 from .ocrstage import OcrPool, ocr_talk
-from .outcome import TalkResult, failure_of
-from .settings import Settings
-from .timing import plan_slides
 
 
 class Events(Protocol):
@@ -186,7 +186,7 @@ def merge_talk(job: Fetched, ctx: WorkContext) -> TalkResult:
     )  # fmt: skip
     merged = merge(merge_job, ctx.settings.tools.ffmpeg, ctx.settings.tools.ffprobe)
     ctx.events.stage(talk.key, "merged")
-    from .slidespdf import write_slides_pdf  # img2pdf and pikepdf: 45 ms of import a re-run need not pay
+    from ..media.slidespdf import write_slides_pdf  # img2pdf and pikepdf: 45 ms of import a re-run need not pay
 
     own = [Path(job.shown[p.index].path) for p in plan if job.shown[p.index].index == p.index]  # held ones repeat
     pdf = None

@@ -24,9 +24,9 @@ from urllib.parse import urljoin, urlsplit
 
 from bs4 import Tag
 
-from ..errors import ConfarchiveError
-from ..model import Embed, PageMeta, TalkKey, TalkRef
-from ..settings import Settings
+from ..core.errors import ConfarchiveError
+from ..core.model import Embed, PageMeta, TalkKey, TalkRef
+from ..core.settings import Settings
 from .about import conference_from_text
 from .base import SiteBase, Web
 from .page import Page, clean_text, is_furniture

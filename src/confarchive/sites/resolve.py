@@ -20,9 +20,9 @@ from collections.abc import Callable
 from dataclasses import replace
 from urllib.parse import urlsplit
 
-from .errors import ConfarchiveError, MissingToolError, NoVideoError
-from .model import Embed, Expansion, PageMeta, Talk, TalkRef
-from .sites import Page, Registry, Web
+from ..core.errors import ConfarchiveError, MissingToolError, NoVideoError
+from ..core.model import Embed, Expansion, PageMeta, Talk, TalkRef
+from . import Page, Registry, Web
 
 # A browser renders a page: url -> (rendered DOM with its frames, iframe srcs + requested URLs), logical.
 Renderer = Callable[[str], tuple[str, tuple[str, ...]]]

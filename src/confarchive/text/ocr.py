@@ -26,7 +26,7 @@ from typing import TYPE_CHECKING, Any
 
 from PIL import Image
 
-from .errors import MissingToolError
+from ..core.errors import MissingToolError
 from .slidetext import SlideText, Word, chapter_titles, parse_tsv
 
 if TYPE_CHECKING:

@@ -24,9 +24,9 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from .archive import Layout
-from .entry import TalkEntry
-from .errors import UsageError
+from ..core.entry import TalkEntry
+from ..core.errors import UsageError
+from ..core.layout import Layout
 
 SCHEMA_VERSION = 2  # derived data: an index of another version is dropped and rebuilt
 WINDOW_S = 30.0

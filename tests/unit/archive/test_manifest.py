@@ -7,12 +7,12 @@ from pathlib import Path
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from confarchive.entry import TalkEntry
-from confarchive.errors import ErrorKind
-from confarchive.model import TalkKey
-from confarchive.naming import safe_name
-from confarchive.outcome import Failure
-from confarchive.store import Manifest
+from confarchive.archive.manifest import Manifest
+from confarchive.archive.naming import safe_name
+from confarchive.core.entry import TalkEntry
+from confarchive.core.errors import ErrorKind
+from confarchive.core.model import TalkKey
+from confarchive.core.outcome import Failure
 
 
 @settings(max_examples=60, deadline=None, database=None)

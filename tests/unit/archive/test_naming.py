@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from confarchive.naming import MAX_NAME_BYTES, key_suffix, safe_name, with_suffix
+from confarchive.archive.naming import MAX_NAME_BYTES, key_suffix, safe_name, with_suffix
 
 FAST = settings(max_examples=200, deadline=None, database=None)
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from confarchive.inputs import Rejected, is_http_url, read_refs
-from confarchive.model import TalkRef
+from confarchive.core.inputs import Rejected, is_http_url, read_refs
+from confarchive.core.model import TalkRef
 
 POSTER = "https://iclr.cc/virtual_2020/poster_Hklr204Fvr.html"
 SL = "https://slideslive.com/38925850/towards-a-deep-network-architecture"

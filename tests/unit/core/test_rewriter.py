@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from confarchive.net import Rewriter
-from confarchive.settings import Rewrite
+from confarchive.core.net import Rewriter
+from confarchive.core.settings import Rewrite
 
 WORLD = "http://127.0.0.1:8123"
 

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from confarchive.errors import UsageError
-from confarchive.settings import (
+from confarchive.core.errors import UsageError
+from confarchive.core.settings import (
     NetworkSettings,
     Rewrite,
     Settings,

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from confarchive.merge import TalkTags, ffmetadata
-from confarchive.model import PlannedSlide
-from confarchive.slidetrack import concat_document, entries
+from confarchive.core.model import PlannedSlide
+from confarchive.media.merge import TalkTags, ffmetadata
+from confarchive.media.slidetrack import concat_document, entries
 
 
 def P(index: int, start: int, end: int) -> PlannedSlide:

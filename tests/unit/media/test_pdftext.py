@@ -10,11 +10,11 @@ import pytest
 from PIL import Image
 from pypdf import PdfReader
 
-from confarchive.errors import ConfarchiveError
-from confarchive.ocr import read_slides, tesseract_available
-from confarchive.pdftext import write_searchable_pdf
-from confarchive.slidespdf import write_slides_pdf
-from confarchive.slidetext import DESCENDER, SlideText, Word, chapter_titles, em_size, has_descender
+from confarchive.core.errors import ConfarchiveError
+from confarchive.media.pdftext import write_searchable_pdf
+from confarchive.media.slidespdf import write_slides_pdf
+from confarchive.text.ocr import read_slides, tesseract_available
+from confarchive.text.slidetext import DESCENDER, SlideText, Word, chapter_titles, em_size, has_descender
 from tests.conftest import require_or_skip
 from tests.world.slidetext import slide, words
 

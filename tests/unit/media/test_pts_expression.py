@@ -13,7 +13,7 @@ import re
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from confarchive.slidetrack import Entry, frame_starts, pts_expression, runs
+from confarchive.media.slidetrack import Entry, frame_starts, pts_expression, runs
 
 
 def evaluate(expression: str, pts: int) -> int:

@@ -8,9 +8,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from confarchive.errors import ConfarchiveError
-from confarchive.model import PlannedSlide
-from confarchive.timing import plan_slides
+from confarchive.core.errors import ConfarchiveError
+from confarchive.core.model import PlannedSlide
+from confarchive.media.timing import plan_slides
 
 FAST = settings(max_examples=200, deadline=None, database=None)
 

@@ -11,16 +11,16 @@ from pathlib import Path
 
 import pytest
 
-from confarchive.archive import Layout
-from confarchive.entry import TalkEntry
-from confarchive.errors import ErrorKind, FetchError
-from confarchive.executors import QueuedEvents, expand_ref, resolve_ref
-from confarchive.model import Embed, Expansion, Media, MediaKind, PageMeta, Talk, TalkKey, TalkRef
-from confarchive.outcome import DISK_FULL, Failure, TalkResult
-from confarchive.pipeline import Pipeline
-from confarchive.progress import Reporter
-from confarchive.selection import Selection
-from confarchive.store import Manifest
+from confarchive.archive.manifest import Manifest
+from confarchive.core.entry import TalkEntry
+from confarchive.core.errors import ErrorKind, FetchError
+from confarchive.core.layout import Layout
+from confarchive.core.model import Embed, Expansion, Media, MediaKind, PageMeta, Talk, TalkKey, TalkRef
+from confarchive.core.outcome import DISK_FULL, Failure, TalkResult
+from confarchive.run.executors import QueuedEvents, expand_ref, resolve_ref
+from confarchive.run.pipeline import Pipeline
+from confarchive.run.progress import Reporter
+from confarchive.run.selection import Selection
 
 LOG = logging.getLogger("test-pipeline")
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from confarchive.model import TalkKey
-from confarchive.settings import Settings
+from confarchive.core.model import TalkKey
+from confarchive.core.settings import Settings
 from confarchive.sites import Registry
 from confarchive.sites.media import MediaFileSite
 from confarchive.sites.miniconf import MiniConfSite

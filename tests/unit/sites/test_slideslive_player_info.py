@@ -7,7 +7,7 @@ import json
 
 import pytest
 
-from confarchive.errors import ConfarchiveError
+from confarchive.core.errors import ConfarchiveError
 from confarchive.sites.slideslive.data import (
     PlayerInfo,
     Subtitle,

@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from confarchive.errors import ConfarchiveError
+from confarchive.core.errors import ConfarchiveError
 from confarchive.sites.slideslive.data import (
     RawSlide,
     SlideList,

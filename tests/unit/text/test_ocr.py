@@ -11,8 +11,8 @@ from collections import Counter
 import pytest
 from PIL import Image
 
-from confarchive.errors import MissingToolError
-from confarchive.ocr import (
+from confarchive.core.errors import MissingToolError
+from confarchive.text.ocr import (
     OcrEngine,
     SlideText,
     TesseractMissingError,
@@ -21,7 +21,7 @@ from confarchive.ocr import (
     require_tesseract,
     tesseract_available,
 )
-from confarchive.slidetext import chapter_titles, parse_tsv
+from confarchive.text.slidetext import chapter_titles, parse_tsv
 from tests.conftest import require_or_skip
 from tests.world.slidetext import FixtureSlide, render, slide, slides, words
 
