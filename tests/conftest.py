@@ -13,8 +13,8 @@ from pathlib import Path
 
 import pytest
 
-from confarchive.net import Http
-from confarchive.settings import NetworkSettings, Rewrite
+from confarchive.core.net import Http
+from confarchive.core.settings import NetworkSettings, Rewrite
 from tests.world import Request, World
 from tests.world.catalog import FixtureTalk
 

@@ -27,11 +27,11 @@ from pathlib import Path
 
 import psutil
 
-from confarchive.model import Talk, TalkRef
-from confarchive.net import Http
-from confarchive.resolve import Renderer, Resolver
-from confarchive.settings import Settings
+from confarchive.core.model import Talk, TalkRef
+from confarchive.core.net import Http
+from confarchive.core.settings import Settings
 from confarchive.sites import Registry, Web
+from confarchive.sites.resolve import Renderer, Resolver
 from tests.world import Request, Response, World
 from tests.world.assets import make_hls, make_m4a
 from tests.world.catalog import FixtureTalk

@@ -24,11 +24,11 @@ from pathlib import Path
 
 import requests
 
-from confarchive.archive import Layout
-from confarchive.executors import QueuedEvents
-from confarchive.net import Http
-from confarchive.settings import Rewrite, Settings
-from confarchive.stages import WorkContext, fetch_slides
+from confarchive.core.layout import Layout
+from confarchive.core.net import Http
+from confarchive.core.settings import Rewrite, Settings
+from confarchive.run.executors import QueuedEvents
+from confarchive.run.stages import WorkContext, fetch_slides
 
 if not __package__:  # run as a file: make the repository's scripts and tests importable
     sys.path.insert(0, str(Path(__file__).resolve().parents[2]))

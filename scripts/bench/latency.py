@@ -38,8 +38,8 @@ import requests
 if not __package__:  # run as a file: make the repository's scripts and tests importable
     sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
-from confarchive.model import MediaFile
-from confarchive.probe import probe
+from confarchive.core.model import MediaFile
+from confarchive.media.probe import probe
 from scripts.bench import merge
 from scripts.bench.common import (
     CACHE,

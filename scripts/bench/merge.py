@@ -41,10 +41,10 @@ from pathlib import Path
 
 from PIL import Image, ImageChops, ImageDraw, ImageFont, ImageOps
 
-import confarchive.merge as merge_mod
-from confarchive.model import MediaFile, Merged, SlideFile
-from confarchive.probe import probe
-from confarchive.timing import plan_slides
+import confarchive.media.merge as merge_mod
+from confarchive.core.model import MediaFile, Merged, SlideFile
+from confarchive.media.probe import probe
+from confarchive.media.timing import plan_slides
 
 if not __package__:  # run as a file: make the repository's scripts and tests importable
     sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
@@ -117,7 +117,7 @@ def _ffmpeg(*args: str) -> None:
 
 
 def ours(inp: MergeInput, work: Path) -> Merged:
-    """What ``talkwork.merge_talk`` does around ffmpeg: plan, then ``merge.merge``."""
+    """What ``run.stages.merge_talk`` does around ffmpeg: plan, then ``merge.merge``."""
     shutil.rmtree(work, ignore_errors=True)
     plan = plan_slides(inp.starts, inp.audio.duration_ms)
     tags = merge_mod.TalkTags("Benchmark talk", "A. Author", "Bench 2024", "https://slideslive.com/99")

@@ -5,7 +5,7 @@ a dark theme, a formula, a chart, code, a textured picture, slides without a hea
 times over, as files. Every configuration reads all of them from nothing: its pool, engines or
 processes are started inside the timed region, and each result is parsed into a ``SlideText`` the same
 way (tesseract's TSV), so recall and headings compare like with like.
-  ours      ``confarchive.ocr.read_slides``: tesserocr (libtesseract in-process), one engine per worker
+  ours      ``confarchive.text.ocr.read_slides``: tesserocr (libtesseract in-process), one engine per worker
             thread reused for every slide, PSM 3, 1080p as is, 2 threads;
   baseline  the tesseract command line with its defaults, through pytesseract 0.3.13 (``image_to_data``:
             one tesseract process per slide), from 2 threads.
@@ -43,8 +43,8 @@ from PIL import Image, ImageDraw
 if not __package__:  # run as a file: make the repository's scripts and tests importable
     sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
-from confarchive.ocr import OcrEngine, read_slides, require_tesseract
-from confarchive.slidetext import SlideText, parse_tsv
+from confarchive.text.ocr import OcrEngine, read_slides, require_tesseract
+from confarchive.text.slidetext import SlideText, parse_tsv
 from scripts.bench.common import Row, runs_note, table
 from tests.world.slidetext import FixtureSlide, font, slides, words, write_slides
 

@@ -20,8 +20,8 @@ from pathlib import Path
 
 from confarchive.browser import BrowserPool
 from confarchive.browser.chromium import Browser
-from confarchive.net import Http
-from confarchive.settings import Rewrite, Settings
+from confarchive.core.net import Http
+from confarchive.core.settings import Rewrite, Settings
 
 if not __package__:  # run as a file: make the repository's scripts and tests importable
     sys.path.insert(0, str(Path(__file__).resolve().parents[2]))

@@ -27,10 +27,10 @@ from pathlib import Path
 if not __package__:  # run as a file: make the repository's scripts and tests importable
     sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
-from confarchive.archive import Layout
-from confarchive.entry import SlideEntry, TalkEntry
-from confarchive.model import SubtitleFile, TalkKey
-from confarchive.search import SearchIndex, passages
+from confarchive.core.entry import SlideEntry, TalkEntry
+from confarchive.core.layout import Layout
+from confarchive.core.model import SubtitleFile, TalkKey
+from confarchive.text.search import SearchIndex, passages
 from scripts.bench.common import Row, table
 
 VOCABULARY = [

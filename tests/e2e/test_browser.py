@@ -16,9 +16,9 @@ import psutil
 import pytest
 
 from confarchive.browser.chromium import Browser
-from confarchive.errors import ConfarchiveError, MissingToolError
-from confarchive.net import Rewriter
-from confarchive.settings import Rewrite, ToolSettings
+from confarchive.core.errors import ConfarchiveError, MissingToolError
+from confarchive.core.net import Rewriter
+from confarchive.core.settings import Rewrite, ToolSettings
 from tests.conftest import require_or_skip
 from tests.world import Request, Response, World
 from tests.world.server import Route

@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from confarchive.errors import FetchError
+from confarchive.core.errors import FetchError
+from confarchive.core.net import Http
 from confarchive.fetch.resumable import download, sidecar
-from confarchive.net import Http
 from tests.conftest import run_cli
 from tests.world import Request, Response, World
 

@@ -18,11 +18,11 @@ from pathlib import Path
 
 import pytest
 
-from confarchive.errors import Interrupted
+from confarchive.core.errors import Interrupted
+from confarchive.core.net import Http
+from confarchive.core.settings import NetworkSettings, Rewrite
 from confarchive.fetch.hls import HlsResult, Unsupported, fetch_hls, plan_track
-from confarchive.net import Http
-from confarchive.probe import probe
-from confarchive.settings import NetworkSettings, Rewrite
+from confarchive.media.probe import probe
 from tests.world import Request, Response, World
 from tests.world import hlsvariants as hv
 
@@ -242,8 +242,8 @@ CHILD = """
 import json, sys
 from pathlib import Path
 from confarchive.fetch.hls import fetch_hls
-from confarchive.net import Http
-from confarchive.settings import NetworkSettings, Rewrite
+from confarchive.core.net import Http
+from confarchive.core.settings import NetworkSettings, Rewrite
 rewrites, url, workdir, per_host = json.loads(sys.argv[1]), sys.argv[2], Path(sys.argv[3]), int(sys.argv[4])
 http = Http(NetworkSettings(per_host_connections=per_host, backoff_s=0.01), tuple(Rewrite(*r) for r in rewrites))
 fetch_hls(http, url, workdir, segment_jobs=8)

@@ -8,9 +8,9 @@ import time
 
 import pytest
 
-from confarchive.errors import FetchError
-from confarchive.net import Http
-from confarchive.settings import NetworkSettings, Rewrite
+from confarchive.core.errors import FetchError
+from confarchive.core.net import Http
+from confarchive.core.settings import NetworkSettings, Rewrite
 from tests.world import Request, Response, World
 
 HOST = "acl.fixture.invalid"

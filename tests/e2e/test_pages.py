@@ -7,12 +7,12 @@ import logging
 
 import pytest
 
-from confarchive.errors import NoVideoError
-from confarchive.model import TalkRef
-from confarchive.net import Http
-from confarchive.resolve import Resolver
-from confarchive.settings import Rewrite, Settings
+from confarchive.core.errors import NoVideoError
+from confarchive.core.model import TalkRef
+from confarchive.core.net import Http
+from confarchive.core.settings import Rewrite, Settings
 from confarchive.sites import Registry, Web
+from confarchive.sites.resolve import Resolver
 from tests.world import Response, World
 from tests.world.catalog import ACL_HOST, EMNLP_HOST, ICLR_HOST, MINICONF_HOST, OLD_HOST
 

@@ -12,8 +12,8 @@ from pathlib import Path
 import pytest
 from pypdf import PdfReader
 
-from confarchive.ocr import tesseract_available
-from confarchive.player import SearchFile
+from confarchive.archive.player import SearchFile
+from confarchive.text.ocr import tesseract_available
 from tests.conftest import require_or_skip, run_cli, start_cli
 from tests.world import World
 from tests.world.assets import SPOKEN

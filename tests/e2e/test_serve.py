@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 import requests
 
-from confarchive.serve import make_server
+from confarchive.archive.serve import make_server
 
 
 @pytest.fixture

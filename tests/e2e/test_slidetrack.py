@@ -15,10 +15,10 @@ from pathlib import Path
 import pytest
 from PIL import Image, ImageDraw
 
-import confarchive.merge as merge_mod
-from confarchive.model import MediaFile, SlideFile
-from confarchive.slidetrack import CLIP_FPS
-from confarchive.timing import plan_slides
+import confarchive.media.merge as merge_mod
+from confarchive.core.model import MediaFile, SlideFile
+from confarchive.media.slidetrack import CLIP_FPS
+from confarchive.media.timing import plan_slides
 from tests.e2e.video import assert_in_sync
 
 AUDIO_MS = 9_000

@@ -42,8 +42,8 @@ from selenium.webdriver.remote.webelement import WebElement
 from selenium.webdriver.support import expected_conditions as ec
 from selenium.webdriver.support.ui import WebDriverWait
 
-from ..errors import ConfarchiveError, MissingToolError
-from ..net import Rewriter
+from ..core.errors import ConfarchiveError, MissingToolError
+from ..core.net import Rewriter
 from .devtools import DevTools, cookie_params
 
 INSTALL_HINT = (

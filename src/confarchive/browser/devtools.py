@@ -32,7 +32,7 @@ from urllib.parse import urljoin
 
 from selenium.webdriver.remote.websocket_connection import WebSocketConnection
 
-from ..errors import ConfarchiveError
+from ..core.errors import ConfarchiveError
 
 REDIRECTS = frozenset({301, 302, 303, 307, 308})
 

@@ -13,8 +13,8 @@ import threading
 from http.cookiejar import CookieJar
 from typing import TYPE_CHECKING
 
-from ..net import Rewriter
-from ..settings import Settings
+from ..core.net import Rewriter
+from ..core.settings import Settings
 
 if TYPE_CHECKING:
     from .chromium import Browser

@@ -13,10 +13,10 @@ from pathlib import Path
 
 import ffmpeg
 
-from ..errors import ConfarchiveError
-from ..ffrun import run_ffmpeg
-from ..model import Media, MediaKind, SlideFile
-from ..slidetrack import CLIP_FPS
+from ..core.errors import ConfarchiveError
+from ..core.model import Media, MediaKind, SlideFile
+from ..media.ffrun import run_ffmpeg
+from ..media.slidetrack import CLIP_FPS
 from .files import existing_slide, inspect_image
 from .media import VIDEO_FORMAT, MediaContext, download_media
 

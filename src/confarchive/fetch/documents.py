@@ -11,8 +11,8 @@ import threading
 from collections.abc import Callable
 from pathlib import Path
 
-from ..errors import ConfarchiveError
-from ..net import Http
+from ..core.errors import ConfarchiveError
+from ..core.net import Http
 from .resumable import discard, download, sidecar
 
 MAX_DOCUMENT_BYTES = 200 * 1024 * 1024

@@ -14,9 +14,9 @@ from pathlib import Path
 
 from PIL import Image, UnidentifiedImageError
 
-from ..errors import ConfarchiveError, FetchError
-from ..model import SlideFile
-from ..net import Http
+from ..core.errors import ConfarchiveError, FetchError
+from ..core.model import SlideFile
+from ..core.net import Http
 from .resumable import discard, download, sidecar
 
 MAX_SLIDE_BYTES = 100 * 1024 * 1024

@@ -30,9 +30,9 @@ from urllib.parse import urljoin, urlsplit
 import ffmpeg
 import m3u8
 
-from ..errors import ConfarchiveError, FetchError, Interrupted
-from ..ffrun import run_ffmpeg
-from ..net import Http
+from ..core.errors import ConfarchiveError, FetchError, Interrupted
+from ..core.net import Http
+from ..media.ffrun import run_ffmpeg
 from .resumable import download, sidecar
 
 _AUDIO_CODECS = ("mp4a", "ac-3", "ec-3", "opus", "flac", "mp3", "alac", "dts")

@@ -22,11 +22,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from ..errors import ConfarchiveError
-from ..model import Media, MediaFile, MediaKind
-from ..net import Http
-from ..probe import probe
-from ..settings import Settings
+from ..core.errors import ConfarchiveError
+from ..core.model import Media, MediaFile, MediaKind
+from ..core.net import Http
+from ..core.settings import Settings
+from ..media.probe import probe
 from .hls import Unsupported, fetch_hls
 from .resumable import discard, download, sidecar
 from .ytdlp import AUDIO_FORMAT, VIDEO_AND_AUDIO_FORMAT, VIDEO_FORMAT, run_ytdlp

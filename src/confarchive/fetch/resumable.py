@@ -22,8 +22,8 @@ from pathlib import Path
 
 import requests
 
-from ..errors import ErrorKind, FetchError, Interrupted
-from ..net import Http
+from ..core.errors import ErrorKind, FetchError, Interrupted
+from ..core.net import Http
 
 _CONTENT_RANGE = re.compile(r"bytes\s+(\d+)-(\d+)/(\d+|\*)")
 _UNSATISFIED = re.compile(r"bytes\s+\*/(\d+)")

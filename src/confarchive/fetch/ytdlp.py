@@ -23,10 +23,10 @@ from typing import Any
 import requests
 from requests.cookies import get_cookie_header
 
-from ..errors import ConfarchiveError, ErrorKind, FetchError, Interrupted, kind_of_status
-from ..model import Media, MediaKind
-from ..net import Http
-from ..settings import Settings
+from ..core.errors import ConfarchiveError, ErrorKind, FetchError, Interrupted, kind_of_status
+from ..core.model import Media, MediaKind
+from ..core.net import Http
+from ..core.settings import Settings
 
 AUDIO_FORMAT = "bestaudio[ext=m4a]/bestaudio/best"
 VIDEO_FORMAT = "bestvideo/best"
@@ -133,7 +133,7 @@ def _options(media: Media, workdir: Path, settings: Settings, log: logging.Logge
         "skip_unavailable_fragments": False,
         "concurrent_fragment_downloads": 1,
         "socket_timeout": net.timeout_s,
-        "throttledratelimit": net.min_bytes_per_s,  # a trickle is abandoned, as in net.py
+        "throttledratelimit": net.min_bytes_per_s,  # a trickle is abandoned, as in core/net.py
         "noplaylist": True,
         "quiet": True,
         "noprogress": True,

@@ -1,4 +1,7 @@
-"""Sites as plugins: a registry of ``Site`` objects (see ``base.py``), asked in priority order.
+"""Reading pages: the site plugins and their registry, the page parsed once (``page``, ``about``), and what a URL
+holds whatever its site (``resolve``). May import ``core`` only.
+
+Sites as plugins: a registry of ``Site`` objects (see ``base.py``), asked in priority order.
 
 The first plugins are SlidesLive, the MiniConf family (ICLR/ICML/NeurIPS/ACL/EMNLP 2020), the 2021+
 conference sites, direct media files and any player one of yt-dlp's extractors knows. More come from
@@ -12,8 +15,8 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Sequence
 from importlib.metadata import entry_points
 
-from ..model import Embed, PageMeta, TalkKey, TalkRef
-from ..settings import Settings
+from ..core.model import Embed, PageMeta, TalkKey, TalkRef
+from ..core.settings import Settings
 from .about import page_about
 from .base import Placed, Site, SiteBase, SiteTalk, Web
 from .page import Page

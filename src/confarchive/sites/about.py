@@ -13,7 +13,7 @@ import re
 from collections.abc import Sequence
 from urllib.parse import urlsplit
 
-from ..model import PageMeta
+from ..core.model import PageMeta
 from .page import Page, clean_text, is_furniture
 
 _CONFERENCE_NAMES = (

@@ -21,9 +21,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Protocol, runtime_checkable
 
-from ..model import Embed, Media, PageMeta, Slide, Subtitle, TalkKey, TalkRef
-from ..net import Http
-from ..settings import Settings
+from ..core.model import Embed, Media, PageMeta, Slide, Subtitle, TalkKey, TalkRef
+from ..core.net import Http
+from ..core.settings import Settings
 from .page import Page
 
 

@@ -21,7 +21,7 @@ from urllib.parse import urlsplit
 
 from bs4 import Tag
 
-from ..model import PageMeta, TalkRef
+from ..core.model import PageMeta, TalkRef
 from .page import Page, clean_text, furniture_of
 
 _HEADINGS = ("h1", "h2", "h3", "h4", "h5", "h6")

@@ -19,7 +19,7 @@ from functools import cached_property
 from typing import Any
 from urllib.parse import urljoin, urlsplit
 
-from ..errors import ConfarchiveError
+from ..core.errors import ConfarchiveError
 from .base import Web
 from .linktemplate import BoundTemplate, LinkTemplate, json_names, markup_templates, script_templates
 from .page import Page

@@ -11,8 +11,8 @@ import re
 from collections.abc import Sequence
 from urllib.parse import urlsplit
 
-from ..model import Embed, Media, MediaKind, TalkKey, TalkRef
-from ..settings import Settings
+from ..core.model import Embed, Media, MediaKind, TalkKey, TalkRef
+from ..core.settings import Settings
 from .base import Placed, SiteBase, SiteTalk, Web
 from .page import Page
 

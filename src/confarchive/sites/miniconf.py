@@ -22,8 +22,8 @@ from urllib.parse import urljoin, urlsplit
 
 from bs4 import Tag
 
-from ..model import Embed, PageMeta, TalkKey, TalkRef
-from ..settings import Settings
+from ..core.model import Embed, PageMeta, TalkKey, TalkRef
+from ..core.settings import Settings
 from .about import conference_from_text
 from .base import SiteBase, Web
 from .cards import card_links

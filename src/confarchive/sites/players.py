@@ -16,8 +16,8 @@ from functools import cached_property
 from typing import Any
 from urllib.parse import urlsplit
 
-from ..model import Embed, Media, MediaKind, TalkKey, TalkRef
-from ..settings import Settings
+from ..core.model import Embed, Media, MediaKind, TalkKey, TalkRef
+from ..core.settings import Settings
 from .base import Placed, SiteBase, SiteTalk, Web
 from .page import Page
 

@@ -11,7 +11,7 @@ import re
 from collections.abc import Callable
 from urllib.parse import urlsplit
 
-from ..model import Embed
+from ..core.model import Embed
 from .page import Link, Page
 
 # A session's live stream (and its chat or call) is linked from every page of the session: never a talk.

@@ -12,9 +12,9 @@ import re
 from collections.abc import Sequence
 from urllib.parse import parse_qs, urlsplit
 
-from ..errors import ConfarchiveError
-from ..model import PageMeta, TalkRef
-from ..settings import Settings
+from ..core.errors import ConfarchiveError
+from ..core.model import PageMeta, TalkRef
+from ..core.settings import Settings
 from .about import conference_from_text
 from .base import SiteBase, Web
 from .page import Page

@@ -22,8 +22,8 @@ from selenium.webdriver.chrome.options import Options
 from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.chrome.webdriver import WebDriver
 
-from confarchive.player import SEARCH_DATA_NAME, SearchFile, render_player
-from confarchive.serve import make_server
+from confarchive.archive.player import SEARCH_DATA_NAME, SearchFile, render_player
+from confarchive.archive.serve import make_server
 from tests.conftest import run_cli
 from tests.e2e.player.kit import (
     CHROMIUM_FLAGS,

@@ -16,9 +16,9 @@ from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.support.ui import WebDriverWait
 
-from confarchive import search
-from confarchive.entry import TalkEntry
-from confarchive.player import SEARCH_DATA_NAME, render_search_data
+from confarchive.archive.player import SEARCH_DATA_NAME, render_search_data
+from confarchive.core.entry import TalkEntry
+from confarchive.text import search
 from tests.world import World
 
 REPO = Path(__file__).resolve().parents[3]

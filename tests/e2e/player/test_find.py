@@ -16,8 +16,8 @@ from selenium.webdriver.common.action_chains import ActionChains
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
 
-from confarchive import search
-from confarchive.player import SEARCH_DATA_NAME, SearchFile, render_player, render_search_data
+from confarchive.archive.player import SEARCH_DATA_NAME, SearchFile, render_player, render_search_data
+from confarchive.text import search
 from tests.e2e.player.kit import (
     EVIL_HEADING,
     EVIL_SLIDE,

@@ -15,7 +15,7 @@ from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.support.ui import Select
 
-from confarchive.player import render_player
+from confarchive.archive.player import render_player
 from tests.e2e.player.kit import (
     EVIL_AUTHOR,
     EVIL_TITLE,

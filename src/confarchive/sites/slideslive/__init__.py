@@ -4,7 +4,7 @@ An embed is the player as a page configures it: the ``presentation-embed-{id}`` 
 ``presentationId`` of the embed script (quoted or not, on the next line or not), an iframe of the
 embed page, or (seen only in a browser) the requests the player made. A plain ``<a>`` link to
 ``slideslive.com/{id}`` is not an embed: one such link on a page is its talk, many make a listing
-(see ``resolve.py``).
+(see ``sites/resolve.py``).
 """
 
 from __future__ import annotations
@@ -14,8 +14,8 @@ from collections.abc import Sequence
 
 from bs4 import Tag
 
-from ...model import Embed, TalkKey, TalkRef
-from ...settings import Settings
+from ...core.model import Embed, TalkKey, TalkRef
+from ...core.settings import Settings
 from ..base import Placed, SiteBase, SiteTalk, Web
 from ..page import Page, heading_before
 from .api import SlidesLive

@@ -13,10 +13,10 @@ from urllib.parse import parse_qs, urlencode, urlsplit
 
 from bs4 import BeautifulSoup
 
-from ...errors import ConfarchiveError, ErrorKind, FetchError
-from ...model import Media, MediaKind, Slide
-from ...net import Http
-from ...settings import SlidesLiveSettings
+from ...core.errors import ConfarchiveError, ErrorKind, FetchError
+from ...core.model import Media, MediaKind, Slide
+from ...core.net import Http
+from ...core.settings import SlidesLiveSettings
 from ..base import SiteTalk
 from ..media import media_kind
 from ..page import clean_text

@@ -13,8 +13,8 @@ import re
 import xml.etree.ElementTree as ET
 from dataclasses import dataclass
 
-from ...errors import ConfarchiveError
-from ...model import Subtitle
+from ...core.errors import ConfarchiveError
+from ...core.model import Subtitle
 
 
 @dataclass(frozen=True)

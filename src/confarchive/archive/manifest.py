@@ -1,0 +1,239 @@
+"""The SQLite manifest under ``.confarchive/``: what is done, what failed and why, and which URLs led
+to which talk.
+
+One row per talk (its key) with its furthest verified stage; one row per (URL, talk) pair, because a
+page may hold several talks and several URLs may lead to one. Only the coordinator (the thread that
+runs the pipeline loop) opens it: workers return results. A talk is "finished" when its row says
+done and its video is on disk with the recorded size; that decision needs no network and no media
+probing, which is what makes re-running a finished archive instant.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+import time
+from collections import defaultdict
+from dataclasses import dataclass
+from pathlib import Path
+
+from ..core.entry import TalkEntry
+from ..core.layout import Layout
+from ..core.model import TalkKey
+from ..core.outcome import Failure, Status
+from .naming import with_suffix
+
+STAGES = ("new", "resolved", "slides", "media", "merged", "done")
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS talks (
+    key         TEXT PRIMARY KEY,
+    source_url  TEXT NOT NULL,
+    status      TEXT NOT NULL DEFAULT 'pending',
+    stage       TEXT NOT NULL DEFAULT 'new',
+    attempts    INTEGER NOT NULL DEFAULT 0,
+    last_error  TEXT,
+    folder      TEXT,
+    entry       TEXT,
+    video_size  INTEGER,
+    updated_at  REAL
+);
+CREATE INDEX IF NOT EXISTS talks_source_url ON talks(source_url);
+CREATE UNIQUE INDEX IF NOT EXISTS talks_folder ON talks(folder COLLATE NOCASE);
+CREATE TABLE IF NOT EXISTS sources (
+    url   TEXT NOT NULL,
+    key   TEXT NOT NULL,
+    seen  REAL,
+    PRIMARY KEY (url, key)
+);
+CREATE INDEX IF NOT EXISTS sources_key ON sources(key);
+"""
+# Columns added after the first release: an older manifest gets them on open.
+_ADDED_COLUMNS = {"error_kind": "TEXT", "http_status": "INTEGER"}
+
+
+@dataclass(frozen=True)
+class Row:
+    key: TalkKey
+    source_url: str
+    status: str
+    stage: str
+    attempts: int
+    last_error: str | None
+    folder: str | None
+    entry: TalkEntry | None
+    video_size: int | None
+    error_kind: str | None = None
+    http_status: int | None = None
+
+
+def _entry(text: object) -> TalkEntry | None:
+    if not text:
+        return None
+    try:
+        return TalkEntry.from_json(json.loads(str(text)))
+    except ValueError:
+        return None
+
+
+class Manifest:
+    _COLUMNS = (
+        "key, source_url, status, stage, attempts, last_error, folder, entry, video_size, error_kind, http_status"
+    )
+
+    def __init__(self, path: Path) -> None:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        self._db = sqlite3.connect(path, isolation_level=None)
+        self._db.execute("PRAGMA journal_mode=WAL")
+        self._db.execute("PRAGMA synchronous=NORMAL")
+        self._db.executescript(_SCHEMA)
+        have = {row[1] for row in self._db.execute("PRAGMA table_info(talks)")}
+        for name, kind in _ADDED_COLUMNS.items():
+            if name not in have:
+                self._db.execute(f"ALTER TABLE talks ADD COLUMN {name} {kind}")
+
+    def close(self) -> None:
+        self._db.close()
+
+    def __enter__(self) -> Manifest:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    @staticmethod
+    def _row(values: tuple[object, ...] | None) -> Row | None:
+        if values is None:
+            return None
+        key, url, status, stage, attempts, error, folder, entry, size, kind, http = values
+        return Row(
+            TalkKey.parse(str(key)), str(url), str(status), str(stage), int(attempts),  # type: ignore[call-overload]
+            error if error is None else str(error), folder if folder is None else str(folder), _entry(entry),
+            size if size is None else int(size), kind if kind is None else str(kind),  # type: ignore[call-overload]
+            http if http is None else int(http),  # type: ignore[call-overload]
+        )  # fmt: skip
+
+    def get(self, key: TalkKey) -> Row | None:
+        cur = self._db.execute(f"SELECT {self._COLUMNS} FROM talks WHERE key = ?", (str(key),))
+        return self._row(cur.fetchone())
+
+    def rows(self) -> list[Row]:
+        cur = self._db.execute(f"SELECT {self._COLUMNS} FROM talks ORDER BY key")
+        return [r for r in map(self._row, cur.fetchall()) if r is not None]
+
+    # -- which URLs led to which talk --------------------------------------------------------------------
+    def add_source(self, key: TalkKey, url: str) -> bool:
+        """Record that ``url`` leads to ``key``; whether that was news."""
+        cur = self._db.execute(
+            "INSERT OR IGNORE INTO sources (url, key, seen) VALUES (?, ?, ?)", (url, str(key), time.time())
+        )
+        return cur.rowcount > 0
+
+    def keys_for_source(self, url: str) -> list[TalkKey]:
+        """The talks this URL led to last time (a provisional ``url:`` key only when nothing better)."""
+        cur = self._db.execute(
+            "SELECT key FROM sources WHERE url = ? UNION SELECT key FROM talks WHERE source_url = ?", (url, url)
+        )  # talks.source_url: manifests written before the sources table
+        keys = sorted({TalkKey.parse(k) for (k,) in cur.fetchall()})
+        real = [k for k in keys if not k.provisional]
+        return real or keys
+
+    def sources_of(self, key: TalkKey) -> tuple[str, ...]:
+        cur = self._db.execute("SELECT url FROM sources WHERE key = ? ORDER BY seen, url", (str(key),))
+        return tuple(url for (url,) in cur.fetchall())
+
+    def sources(self) -> dict[TalkKey, tuple[str, ...]]:
+        found: dict[TalkKey, list[str]] = defaultdict(list)
+        for url, key in self._db.execute("SELECT url, key FROM sources ORDER BY seen, url"):
+            found[TalkKey.parse(key)].append(url)
+        return {k: tuple(v) for k, v in found.items()}
+
+    # -- the life of a talk ------------------------------------------------------------------------------
+    def claim(self, key: TalkKey, source_url: str, base_name: str) -> str:
+        """Record a resolved talk and the folder it owns: its title, or ``title [key]`` when taken.
+
+        Claims persist, so a talk keeps its folder across runs whatever order talks finish in.
+        """
+        existing = self.get(key)
+        if existing is not None and existing.folder:
+            folder = existing.folder
+        else:
+            taken = self._db.execute(
+                "SELECT 1 FROM talks WHERE folder = ? COLLATE NOCASE AND key != ?", (base_name, str(key))
+            ).fetchone()
+            folder = with_suffix(base_name, str(key)) if taken or base_name.startswith(".") else base_name
+        provisional = str(TalkKey.for_url(source_url))
+        self._db.execute("DELETE FROM talks WHERE key = ?", (provisional,))
+        self._db.execute("DELETE FROM sources WHERE key = ?", (provisional,))
+        self._db.execute(
+            """INSERT INTO talks (key, source_url, status, stage, folder, updated_at)
+               VALUES (?, ?, 'pending', 'resolved', ?, ?)
+               ON CONFLICT(key) DO UPDATE SET folder = excluded.folder, status = 'pending',
+                   stage = CASE WHEN stage = 'new' THEN 'resolved' ELSE stage END,
+                   updated_at = excluded.updated_at""",
+            (str(key), source_url, folder, time.time()),
+        )
+        self.add_source(key, source_url)
+        return folder
+
+    def set_stage(self, key: TalkKey, stage: str) -> None:
+        assert stage in STAGES, stage
+        self._db.execute("UPDATE talks SET stage = ?, updated_at = ? WHERE key = ?", (stage, time.time(), str(key)))
+
+    def finish(self, key: TalkKey, source_url: str, entry: TalkEntry, video_size: int | None) -> None:
+        self._db.execute(
+            """INSERT INTO talks (key, source_url, status, stage, attempts, entry, video_size, updated_at)
+               VALUES (?, ?, 'done', 'done', 1, ?, ?, ?)
+               ON CONFLICT(key) DO UPDATE SET status = 'done', stage = 'done', last_error = NULL,
+                   error_kind = NULL, http_status = NULL, attempts = attempts + 1, entry = excluded.entry,
+                   video_size = excluded.video_size, updated_at = excluded.updated_at""",
+            (str(key), source_url, json.dumps(entry.to_json()), video_size, time.time()),
+        )
+        self.add_source(key, source_url)
+
+    def update_entry(self, key: TalkKey, entry: TalkEntry) -> None:
+        """What is known of a done talk grew (its slide text): the row keeps its status."""
+        self._db.execute(
+            "UPDATE talks SET entry = ?, updated_at = ? WHERE key = ?",
+            (json.dumps(entry.to_json()), time.time(), str(key)),
+        )
+
+    def fail(self, key: TalkKey, source_url: str, failure: Failure, entry: TalkEntry | None) -> None:
+        """Record a failure, unless the talk is done: a finished talk is never recorded as failed."""
+        self._db.execute(
+            """INSERT INTO talks (key, source_url, status, attempts, last_error, error_kind, http_status, entry,
+                                  updated_at)
+               VALUES (?, ?, 'failed', 1, ?, ?, ?, ?, ?)
+               ON CONFLICT(key) DO UPDATE SET status = 'failed', last_error = excluded.last_error,
+                   error_kind = excluded.error_kind, http_status = excluded.http_status,
+                   attempts = attempts + 1, entry = COALESCE(excluded.entry, entry),
+                   updated_at = excluded.updated_at
+               WHERE status != 'done'""",
+            (
+                str(key), source_url, failure.message, failure.kind.value, failure.status,
+                json.dumps(entry.to_json()) if entry else None, time.time(),
+            ),
+        )  # fmt: skip
+        self.add_source(key, source_url)
+
+
+def rebuild_rows(store: Manifest, layout: Layout) -> int:
+    """Recreate the rows of finished talks from their ``talk.json`` files (the database was lost).
+
+    Only talks whose video is on disk count as done; anything else is simply archived again.
+    """
+    count = 0
+    for talk_json in sorted(layout.root.glob("*/talk.json")):
+        try:
+            entry = TalkEntry.from_json(json.loads(talk_json.read_text(encoding="utf-8")))
+            size = (layout.root / str(entry.video)).stat().st_size if entry.video else None
+        except (OSError, ValueError):
+            continue
+        if entry.status != Status.DONE.value or size is None:
+            continue
+        store.claim(entry.key, entry.source_url, talk_json.parent.name)
+        store.finish(entry.key, entry.source_url, entry, size)
+        for url in entry.source_urls:
+            store.add_source(entry.key, url)
+        count += 1
+    return count
