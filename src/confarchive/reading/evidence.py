@@ -24,12 +24,17 @@ _MARKUP = re.compile(r"\*\*|__|(?<!\w)[*_](?=\w)|(?<=\w)[*_](?!\w)|`|^#+\s*")
 # separators and tags after a title ("Title. [pdf]", "Title (arXiv)", "Title - PDF:"); never a title's own last word
 _TAG = r"(?:pdf|arxiv|paper|link|html|abs|code|openreview|slides|video)"
 _TRAILING = re.compile(rf"(?:[\s.,;:|/([{{<–—-]|[\[(]{_TAG}[\])]|\b{_TAG}\s*:)+$", re.IGNORECASE)
+_YEAR = re.compile(r"\((?:19|20)\d{2}[a-z]?\)[.,:]?\s+")
 _NOT_PROSE = ("##", "://", "{%", "%}", "```")  # a shell comment or template around a link is no title
 _ET_AL = re.compile(r"\bet\s+al\b\.?", re.IGNORECASE)
 _GENERIC = frozenset((  # a link's text made only of these is a label, not a title
     "pdf", "paper", "link", "here", "this", "the", "arxiv", "openreview", "abstract", "html", "code", "slides", "video",
     "talk", "poster", "proceedings", "full", "text", "preprint", "page", "source", "website", "project", "anthology",
     "acl", "pmlr", "doi", "bib", "bibtex", "supplementary", "supp",
+))  # fmt: skip
+_FUNCTION_WORDS = frozenset((  # "see also", "read this first": words around a link that are not a title
+    "see", "also", "read", "first", "more", "again", "via", "and", "or", "of", "in", "on", "at", "from", "for", "by",
+    "with", "to", "is", "are", "it", "an", "our", "my", "its", "their", "bare",
 ))  # fmt: skip
 
 
@@ -56,10 +61,15 @@ def title_from(segment: str) -> str | None:
     quoted = _QUOTED.search(text)
     if quoted and len(quoted.group(1).split()) >= 2:
         return _tidy(quoted.group(1))
+    cited = _YEAR.search(text)
+    if cited:  # a bibliography: "Doe, J. and Roe, B. (2020). Sparse kites. In ICLR."
+        text = text[cited.end() :]
     authors = list(_INITIALS.finditer(text))
+    if authors and authors[0].start() == 0:
+        return None  # "J. Doe et al." alone, or authors before a title that cannot be told from them
     start = _last_item_start(text, authors)
     authors = [a for a in authors if a.start() >= start]
-    if authors and len(text[start : authors[0].start()].split()) >= 2:
+    if authors and _words(text[start : authors[0].start()]) >= 2:
         text = text[start : authors[0].start()]
     else:
         sentences = _SENTENCE.split(text, maxsplit=1)
@@ -85,7 +95,10 @@ def _tidy(text: str) -> str | None:
         text = text[1:-1]
     if any(mark in text for mark in _NOT_PROSE):
         return None
-    return text if len(text.split()) <= MAX_WORDS and _words(text) >= 2 else None
+    words = re.findall(r"[^\W\d_]{2,}", text.lower())
+    if len(words) < 2 or len(text.split()) > MAX_WORDS or all(w in _FUNCTION_WORDS | _GENERIC for w in words):
+        return None
+    return text
 
 
 def _words(text: str) -> int:

@@ -128,7 +128,7 @@ def _arxiv(host: str, path: str, query: str) -> PaperId | None:
 def acl_id(text: str) -> PaperId | None:
     """An ACL Anthology paper id (``2020.acl-main.1``, ``P19-1001``), or None for a volume or anything else."""
     text = text.strip().removesuffix(".pdf")
-    if _ACL_NEW.fullmatch(text):
+    if _ACL_NEW.fullmatch(text.lower()):
         return PaperId("acl", text.lower())
     if _ACL_OLD.fullmatch(text):
         return PaperId("acl", text.upper())

@@ -86,7 +86,9 @@ def _id_clash(paper: Paper, entry: ListingEntry) -> str | None:
 
 
 def _why(paper: Paper, listings: Sequence[Listing], hits: list[tuple[Listing, TitleHit]], refused: list[str]) -> str:
-    names = ", ".join(listing.name for listing in listings) or "no listing"
+    if not listings:
+        return f"{paper}: no listing to search"
+    names = ", ".join(listing.name for listing in listings)
     parts = [f"{paper.id} is in none" if paper.id else "no paper id in its URL"]
     if refused:
         parts += refused
@@ -98,12 +100,11 @@ def _why(paper: Paper, listings: Sequence[Listing], hits: list[tuple[Listing, Ti
 
 
 def _title_why(title: str, hits: list[tuple[Listing, TitleHit]]) -> str:
-    best = max(hits, key=lambda pair: pair[1].score, default=None)
-    if best is None or best[1].status == "short":
+    listing, hit = max(hits, key=lambda pair: pair[1].score)
+    if hit.status == "short":
         return f"title “{title}” too short to match"
-    listing, hit = best
     if hit.best is None:
-        return f"title “{title}” matches nothing"
+        return f"title “{title}” is near no listed title"
     nearest = f"“{listing.entries[hit.best].title}” scored {hit.score:.0f}"
     if hit.status == "ambiguous" and hit.runner_up is not None:
         other = listing.entries[hit.runner_up].title

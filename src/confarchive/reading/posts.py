@@ -43,6 +43,7 @@ _FURNITURE_WORDS = frozenset((  # words of a class or id ("site-nav", "post_foot
 _FURNITURE_ROLES = frozenset(("navigation", "banner", "contentinfo", "complementary", "search"))
 _HEADINGS = frozenset(("h1", "h2", "h3", "h4", "h5", "h6"))
 _BLOCKS = _HEADINGS | {"p", "li", "dd", "dt", "td", "th", "blockquote", "figcaption", "caption", "pre"}
+_CONTAINERS = frozenset(("div", "section", "article", "main", "body", "ul", "ol", "dl", "table"))
 _SEPARATOR_END = re.compile(r"(?:[.:;,|)\]>–—-]|\bet al\.?)\s*$")
 MAX_BEFORE_CHARS = 600
 MAX_BEFORE_WORDS = 60  # the block before a lone link: a heading or a short line, not a paragraph
@@ -116,11 +117,11 @@ def _text_items(text: str, base: str | None) -> Iterator[tuple[str, str | None, 
 
 def _segment(before: str) -> str:
     """The text a link's title can be in: since the last link, within its paragraph; its own line if
-    that has text before the link, else the paragraph's lines before it (title and authors on lines
-    of their own)."""
+    that has text before the link, else the first line before it (a title, then its authors, then the
+    link, each on a line of its own)."""
     before = _PARAGRAPH_BREAK.split(before)[-1]
     *lines, own = before.split("\n")
-    return own if own.strip() else " ".join(lines)
+    return own if own.strip() else next((line for line in lines if line.strip()), "")
 
 
 # -- HTML ------------------------------------------------------------------------------------------------
@@ -169,13 +170,14 @@ def _html_items(soup: BeautifulSoup, base: str | None) -> Iterator[tuple[str, st
         yield url, title, "text before" if title else "none"
 
 
-def _block(tag: Tag) -> Tag | None:
+def _block(tag: Tag) -> Tag:
+    """The element whose text a link's title is in: its paragraph, item or heading, else its container."""
     parent = tag.parent
-    while isinstance(parent, Tag) and parent.name not in _BLOCKS:
-        if parent.name in ("div", "section", "article", "main", "body", "td", "ul", "ol", "dl", "table"):
-            return parent
+    while isinstance(parent, Tag) and parent.name not in _BLOCKS and parent.name not in _CONTAINERS:
+        if not isinstance(parent.parent, Tag):
+            return parent  # the document itself: a fragment of inline HTML
         parent = parent.parent
-    return parent if isinstance(parent, Tag) else None
+    return parent if isinstance(parent, Tag) else tag
 
 
 def _html_before(link: Tag) -> str:
@@ -183,8 +185,6 @@ def _html_before(link: Tag) -> str:
     middle of prose (more than a few words follow it before the next link) is a mention: no title. A link
     alone in its block takes the previous block (a heading, a "Title. Authors." line)."""
     block = _block(link)
-    if block is None:
-        return ""
     before: list[str] = []
     after: list[str] = []
     seen = False

@@ -32,7 +32,8 @@ MIN_LENGTH = 8  # a normalised title shorter than this ("pdf", "xlm r") is not m
 NEAREST = 50.0  # an unmatched title's nearest candidate is named in its reason from this score up
 
 _TEX_COMMAND_ARG = re.compile(r"\\[A-Za-z]+\*?\s*\{([^{}]*)\}")  # \emph{x}, \mathcal{X}, \textbf{x}
-_TEX_ACCENT = re.compile(r"\\[`'^\"~=.uvHckrbd]\s*\{?\s*([A-Za-z])\s*\}?")  # \'e, \"{o}, \v{c}
+# \'e, \"{o}; letter accents only with braces (\v{c}), as \varepsilon is no accent
+_TEX_ACCENT = re.compile(r"\\(?:[`'^\"~=.]\s*(?:\{\s*([A-Za-z])\s*\}|([A-Za-z]))|[uvHckrbd]\s*\{\s*([A-Za-z])\s*\})")
 _TEX_ELL = re.compile(r"\\ell(?![A-Za-z])")
 _TEX_COMMAND = re.compile(r"\\([A-Za-z]+)")  # \alpha -> alpha
 _LIGATURES = {
@@ -64,7 +65,7 @@ def normalise_title(text: str) -> str:
     if "\\" in text:
         for _ in range(3):  # nested: \emph{\textbf{x}}
             text = _TEX_COMMAND_ARG.sub(r"\1", text)
-        text = _TEX_ACCENT.sub(r"\1", text)
+        text = _TEX_ACCENT.sub(lambda m: m.group(1) or m.group(2) or m.group(3), text)
         text = _TEX_ELL.sub("l", text)  # $\ell_1$ is written l1 or L^1 in posts
         text = _TEX_COMMAND.sub(r" \1 ", text)
     text = text.translate(_TEX_GROUPING)
