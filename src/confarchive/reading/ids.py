@@ -33,7 +33,7 @@ class PaperId:
     value: str
 
     def __post_init__(self) -> None:
-        if self.kind not in KINDS or not self.value or any(c.isspace() for c in self.value):
+        if self.kind not in KINDS or len(self.value.split()) != 1 or self.value != self.value.strip():
             raise ValueError(f"not a paper id: {self.kind!r}, {self.value!r}")
 
     def __str__(self) -> str:
@@ -102,9 +102,10 @@ def _openreview(host: str, path: str, query: str) -> PaperId | None:
 
 def openreview_id(value: object) -> PaperId | None:
     """An OpenReview id given bare (a listing's ``forum`` field), if it has the shape of one."""
-    if isinstance(value, str) and _OPENREVIEW_ID.fullmatch(value.strip()) and not value.strip().isdigit():
-        return PaperId("openreview", value.strip())
-    return None
+    if not isinstance(value, str):
+        return None
+    value = value.strip()
+    return PaperId("openreview", value) if _OPENREVIEW_ID.fullmatch(value) and not value.isdigit() else None
 
 
 def arxiv_id(text: str) -> PaperId | None:

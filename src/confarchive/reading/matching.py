@@ -16,7 +16,7 @@ from dataclasses import dataclass
 
 from .listing import Listing, ListingEntry
 from .paper import Paper
-from .titles import THRESHOLD, TitleHit
+from .titles import NEAREST, THRESHOLD, TitleHit
 
 METHODS = ("id", "title", "talk", "none")
 
@@ -104,7 +104,7 @@ def _title_why(title: str, hits: list[tuple[Listing, TitleHit]]) -> str:
     if hit.status == "short":
         return f"title “{title}” too short to match"
     if hit.best is None:
-        return f"title “{title}” is near no listed title"
+        return f"title “{title}” is near no listed title (none scores {NEAREST:.0f})"
     nearest = f"“{listing.entries[hit.best].title}” scored {hit.score:.0f}"
     if hit.status == "ambiguous" and hit.runner_up is not None:
         other = listing.entries[hit.runner_up].title

@@ -29,7 +29,7 @@ from rapidfuzz import fuzz, process
 THRESHOLD = 95.0  # fuzz.ratio on normalised titles; see the module's docstring
 MARGIN = 5.0  # over the runner-up (a different normalised title)
 MIN_LENGTH = 8  # a normalised title shorter than this ("pdf", "xlm r") is not matched at all
-NEAREST = 50.0  # an unmatched title's nearest candidate is named in its reason from this score up
+NEAREST = 80.0  # an unmatched title's nearest candidate is named in its reason from this score up (a near miss)
 
 _TEX_COMMAND_ARG = re.compile(r"\\[A-Za-z]+\*?\s*\{([^{}]*)\}")  # \emph{x}, \mathcal{X}, \textbf{x}
 # \'e, \"{o}; letter accents only with braces (\v{c}), as \varepsilon is no accent
@@ -133,7 +133,7 @@ class TitleIndex:
         cutoff = self.threshold - self.margin  # a runner-up below this cannot make a hit ambiguous
         top = process.extract(query, self._window(query, cutoff), scorer=fuzz.ratio, limit=2, score_cutoff=cutoff)
         if not top:
-            nearest = process.extractOne(query, self._keys, scorer=fuzz.ratio, score_cutoff=NEAREST)
+            nearest = process.extractOne(query, self._window(query, NEAREST), scorer=fuzz.ratio, score_cutoff=NEAREST)
             return (
                 TitleHit("below", None, nearest[1], self._first[nearest[0]])
                 if nearest

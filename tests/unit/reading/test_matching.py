@@ -45,7 +45,7 @@ def test_the_text_post_against_an_iclr_like_listing() -> None:
     )
     assert results[5].reason == (
         "https://arxiv.org/abs/2101.00003: not found in https://kites.example/virtual_2020/papers.json: "
-        "arxiv:2101.00003 is in none; title “An Unlisted Paper About Otters” is near no listed title"
+        "arxiv:2101.00003 is in none; title “An Unlisted Paper About Otters” is near no listed title (none scores 80)"
     )
     assert results[6].reason is not None and results[6].reason.startswith(
         "https://openreview.net/forum?id=Kt9zzzzzzZ: not found in https://kites.example/virtual_2020/papers.json: "
@@ -129,7 +129,7 @@ def test_a_paper_twice_is_matched_twice_to_the_same_entry() -> None:
         (Paper(None, None, "Owls", "given"), "“Owls”: not found in https://kites.example/virtual_2020/papers.json"),
         (Paper(None, None, "Owls", "given"), "too short to match"),
         (
-            Paper(None, None, "Sparse Kites: Learning to Swim with Many Fins", "given"),
+            Paper(None, None, "Sparse Kites: Learning to Fly with Many Feathers", "given"),
             "nearest “Sparse Kites: Learning to Fly with Few Feathers” scored",
         ),
         (Paper.from_url("https://example.org/some/page"), "no paper id in its URL; no title to match"),

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from confarchive.reading.titles import MARGIN, THRESHOLD, TitleIndex, normalise_title
+from confarchive.reading.titles import MARGIN, NEAREST, THRESHOLD, TitleIndex, normalise_title
 
 
 @pytest.mark.parametrize(
@@ -85,9 +85,11 @@ def test_a_fuzzy_hit_reports_its_score_and_runner_up(index: TitleIndex) -> None:
     assert hit.runner_up is None  # nothing else is within reach
 
 
-def test_below_names_the_nearest_title(index: TitleIndex) -> None:
-    hit = index.lookup("Sparse Kites: Learning to Swim with Many Fins")
-    assert hit.best == 0 and 50 <= hit.score < THRESHOLD
+def test_below_names_the_nearest_title_if_near(index: TitleIndex) -> None:
+    hit = index.lookup("Sparse Kites: Learning to Fly with Many Feathers")
+    assert (hit.status, hit.best) == ("below", 0) and NEAREST <= hit.score < THRESHOLD
+    far = index.lookup("Sparse Kites: Learning to Swim with Many Fins")
+    assert (far.status, far.best) == ("below", None)
 
 
 def test_threshold_is_a_parameter() -> None:
