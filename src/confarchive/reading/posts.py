@@ -187,21 +187,23 @@ def _html_before(link: Tag) -> str:
     block = _block(link)
     before: list[str] = []
     after: list[str] = []
+    papers: list[Tag] = []  # the block's paper links before this one: their words are not this one's
     seen = False
     for node in block.descendants:
         if node is link:
             seen = True
-            continue
-        if isinstance(node, Tag) and node.name == "a" and node.get("href"):
+        elif isinstance(node, Tag) and node.name == "a" and node.get("href"):
             if seen:
                 break
             if paper_id(str(node["href"])) is not None:
-                before.clear()  # the previous paper's words are not this one's
+                papers.append(node)
+                before.clear()
+        elif isinstance(node, Tag) and node.name == "br" and not seen:
+            before.clear()  # "Title. Authors. <a>pdf</a><br>Title. Authors. <a>pdf</a>": one line each
         elif isinstance(node, NavigableString) and not isinstance(node, Comment):
-            if seen and not any(parent is link for parent in node.parents):
-                after.append(str(node))
-            elif not seen:
-                before.append(str(node))
+            inside = [parent for parent in node.parents if parent is link or any(parent is p for p in papers)]
+            if not inside:
+                (after if seen else before).append(str(node))
     text = clean("".join(before))[-MAX_BEFORE_CHARS:]  # a title sits next to its link, not pages above
     if text:
         prose = len(clean("".join(after)).split()) > 3 and not _SEPARATOR_END.search(text)

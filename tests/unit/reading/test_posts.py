@@ -55,6 +55,20 @@ def test_furniture_is_ignored_but_related_work_is_not() -> None:
     assert rows(html) == [("arxiv:2101.00012", "Related Kites Paper", "link text")]
 
 
+def test_html_lines_in_one_paragraph() -> None:
+    html = """<p>Owls at Dawn. A. Example. <a href="https://arxiv.org/abs/2101.00070">[pdf]</a>
+    <a href="https://github.com/example/owls">[code]</a><br>
+    Kites at Dusk. B. Sample. <a href="https://arxiv.org/abs/2101.00071">[pdf]</a><br>
+    Moths at Noon <a href="https://arxiv.org/abs/2101.00072">arXiv</a> <a href="https://arxiv.org/abs/2101.00073">v2</a>
+    </p>"""
+    assert rows(html) == [
+        ("arxiv:2101.00070", "Owls at Dawn", "text before"),
+        ("arxiv:2101.00071", "Kites at Dusk", "text before"),
+        ("arxiv:2101.00072", "Moths at Noon", "text before"),
+        ("arxiv:2101.00073", None, "none"),  # right after another paper's link: nothing of its own
+    ]
+
+
 def test_relative_links_and_base() -> None:
     html = '<p><a href="/abs/2101.00020">Relative Kites Paper</a></p>'
     assert rows(html, url="https://arxiv.org/list/cs.LG") == [("arxiv:2101.00020", "Relative Kites Paper", "link text")]
