@@ -4,7 +4,8 @@ Posts cite papers as "Title Authors URL", "Title. Authors. [pdf]", "**Title** (A
 heading over a PDF link, or a link whose own text is the title. The title is the part before the
 authors: authors are found by their initials (``S.M. Jayakumar et al.``, ``G.H. Lee and T.S.
 Jaakkola``, ``J. von Oswald``, ``D.Terjék``), else the title is the first sentence ("Title. Jane Doe,
-John Smith."). What is left must look like a title (two to thirty words) or nothing is claimed: a
+John Smith."), or what follows the year of a bibliography entry ("Doe, J. (2020). Title. In ...").
+What is left must look like a title (two to thirty words) or nothing is claimed: a
 wrong guess is harmless when the link's id is in the listing, and otherwise the fuzzy threshold
 refuses it, but a missing guess is honest.
 """
@@ -26,6 +27,7 @@ _TAG = r"(?:pdf|arxiv|paper|link|html|abs|code|openreview|slides|video)"
 _TRAILING = re.compile(rf"(?:[\s.,;:|/([{{<–—-]|[\[(]{_TAG}[\])]|\b{_TAG}\s*:)+$", re.IGNORECASE)
 _YEAR = re.compile(r"\((?:19|20)\d{2}[a-z]?\)[.,:]?\s+")
 _NOT_PROSE = ("##", "://", "{%", "%}", "```")  # a shell comment or template around a link is no title
+_WORD = re.compile(r"[^\W\d_]{2,}")
 _ET_AL = re.compile(r"\bet\s+al\b\.?", re.IGNORECASE)
 _GENERIC = frozenset((  # a link's text made only of these is a label, not a title
     "pdf", "paper", "link", "here", "this", "the", "arxiv", "openreview", "abstract", "html", "code", "slides", "video",
@@ -46,12 +48,12 @@ def clean(text: str) -> str:
 def looks_like_title(text: str) -> bool:
     """A link's own text that can be a title: words, not "[pdf]", a URL, an id or "Chen et al. (2020)"."""
     text = clean(text)
-    words = re.findall(r"[^\W\d_]{2,}", text)
-    if _words(text) < 2 or len(text.split()) > MAX_WORDS or "://" in text or text.lower().startswith("www."):
+    words = _words(text)
+    if len(words) < 2 or len(text.split()) > MAX_WORDS or "://" in text or text.lower().startswith("www."):
         return False
     if _ET_AL.search(text) or _INITIALS.search(text):
         return False
-    return not all(w.lower() in _GENERIC for w in words)
+    return not all(w in _GENERIC for w in words)
 
 
 def title_from(segment: str) -> str | None:
@@ -69,7 +71,7 @@ def title_from(segment: str) -> str | None:
         return None  # "J. Doe et al." alone, or authors before a title that cannot be told from them
     start = _last_item_start(text, authors)
     authors = [a for a in authors if a.start() >= start]
-    if authors and _words(text[start : authors[0].start()]) >= 2:
+    if authors and len(_words(text[start : authors[0].start()])) >= 2:
         text = text[start : authors[0].start()]
     else:
         sentences = _SENTENCE.split(text, maxsplit=1)
@@ -95,12 +97,12 @@ def _tidy(text: str) -> str | None:
         text = text[1:-1]
     if any(mark in text for mark in _NOT_PROSE):
         return None
-    words = re.findall(r"[^\W\d_]{2,}", text.lower())
+    words = _words(text)
     if len(words) < 2 or len(text.split()) > MAX_WORDS or all(w in _FUNCTION_WORDS | _GENERIC for w in words):
         return None
     return text
 
 
-def _words(text: str) -> int:
-    """Words of two letters or more: "Meta-Q-Learning" has two, "[pdf]" one, "2002.05709" none."""
-    return len(re.findall(r"[^\W\d_]{2,}", text))
+def _words(text: str) -> list[str]:
+    """Words of two letters or more, lower case: "Meta-Q-Learning" has two, "[pdf]" one, "2002.05709" none."""
+    return _WORD.findall(text.lower())

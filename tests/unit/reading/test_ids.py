@@ -6,6 +6,8 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from confarchive.reading.ids import PaperId, acl_id, arxiv_id, doi_id, openreview_id, paper_id
 
@@ -160,3 +162,10 @@ def test_bare_dois() -> None:
 def test_paper_id_refuses_what_it_cannot_be(kind: str, value: str) -> None:
     with pytest.raises(ValueError, match="not a paper id"):
         PaperId(kind, value)
+
+
+@settings(max_examples=300, deadline=None, database=None)
+@given(st.text(), st.sampled_from(["", "https://", "https://arxiv.org/abs/", "https://openreview.net/forum?id="]))
+def test_any_text_is_a_paper_or_none_never_an_error(text: str, prefix: str) -> None:
+    found = paper_id(prefix + text)
+    assert found is None or isinstance(found, PaperId)

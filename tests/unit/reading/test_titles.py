@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from confarchive.reading.titles import MARGIN, NEAREST, THRESHOLD, TitleIndex, normalise_title
 
@@ -100,3 +104,14 @@ def test_threshold_is_a_parameter() -> None:
 def test_an_empty_listing_matches_nothing() -> None:
     hit = TitleIndex([]).lookup("Sparse Kites: Learning to Fly")
     assert hit.status == "below" and hit.best is None
+
+
+FAST = settings(max_examples=300, deadline=None, database=None)
+
+
+@FAST
+@given(st.text())
+def test_normalised_titles_are_ascii_words_and_stable(text: str) -> None:
+    once = normalise_title(text)
+    assert re.fullmatch(r"(?:[a-z0-9]+(?: [a-z0-9]+)*)?", once), once
+    assert normalise_title(once) == once
