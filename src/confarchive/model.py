@@ -5,6 +5,7 @@ was laid out by job keeps working (tests/unit/test_public_names.py holds it to t
 """
 
 from .core.model import (
+    Collection,
     Embed,
     Expansion,
     Media,
@@ -12,6 +13,7 @@ from .core.model import (
     MediaKind,
     Merged,
     PageMeta,
+    PaperLink,
     PlannedSlide,
     Slide,
     SlideFile,
@@ -23,6 +25,7 @@ from .core.model import (
 )
 
 __all__ = [
+    "Collection",
     "Embed",
     "Expansion",
     "Media",
@@ -30,6 +33,7 @@ __all__ = [
     "MediaKind",
     "Merged",
     "PageMeta",
+    "PaperLink",
     "PlannedSlide",
     "Slide",
     "SlideFile",

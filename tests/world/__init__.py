@@ -17,6 +17,7 @@ from . import slidetext
 from .assets import make_clip, make_hls, make_m4a, make_pdf, make_video, slide_image, webvtt
 from .catalog import ACL_HOST, ALL_HOSTS, MEDIA_HOST, PAPER_HOST, SESSION_COOKIE, TALKS, YODA_HOST, FixtureTalk
 from .conferences import ConferenceRoutes
+from .papers import PAPER_HOSTS
 from .server import Request, Response, WorldHTTPServer, WorldState
 from .slideslive import SlidesLiveRoutes, quality_for, subtitles_url, token_for, video_id
 
@@ -65,7 +66,7 @@ class World:
 
     # -- what the production code is given --------------------------------------------------------
     def rewrites(self) -> list[tuple[str, str]]:
-        rules = [(f"https://{host}/", f"{self.base}/{host}/") for host in ALL_HOSTS]
+        rules = [(f"https://{host}/", f"{self.base}/{host}/") for host in (*ALL_HOSTS, *PAPER_HOSTS)]
         return [*rules, (f"http://{PAPER_HOST}/", f"{self.base}/{PAPER_HOST}/")]
 
     def config_toml(self, extra: str = "") -> str:

@@ -35,6 +35,16 @@ from .listings import (
     neurips_papers_page,
 )  # fmt: skip
 from .pages import login_page, poster_page
+from .papers import (
+    ANTHOLOGY_HOST,
+    ARXIV_HOST,
+    BLOG_HOST,
+    PMLR_HOST,
+    arxiv_page,
+    icml_post,
+    workshop_papers_json,
+    workshop_post,
+)  # fmt: skip
 from .renderers import LIBRARIES, library_placeholder
 from .server import Request, Response
 
@@ -60,6 +70,7 @@ LISTING_PAGES: dict[tuple[str, str], tuple[Listing, str]] = {  # (host, listing 
     (MINICONF_HOST, "/papers.html"): (MINICONF, "/"),
     (MINICONF_HOST, "/demos.html"): (DEMOS, "/"),
     (EMNLP_HOST, "/papers.html"): (EMNLP, "/"),
+    (EMNLP_HOST, "/workshop/papers.html"): (EMNLP, "/workshop/"),  # the hard cases of reading lists
 }
 # A CDN answers cross-origin script requests with CORS headers: without them Chromium refuses a script
 # whose tag pins it with ``integrity`` (and ``crossorigin``), as every real MiniConf listing does.
@@ -79,6 +90,8 @@ class ConferenceRoutes:
     def route(self, req: Request) -> Response | None:
         if req.host == CHAT_HOST:
             return Response(body=b"<!DOCTYPE html><html><body><h1>Live Chat</h1></body></html>", content_type=HTML)
+        if req.host in (ANTHOLOGY_HOST, PMLR_HOST, ARXIV_HOST, BLOG_HOST):
+            return self._papers(req)
         if req.host == LIB_HOST:
             body = LIBRARIES.get(req.path, library_placeholder(req.path))
             return Response(body=body.encode(), content_type="application/javascript", headers=dict(CDN_HEADERS))
@@ -118,7 +131,24 @@ class ConferenceRoutes:
             return Response(body=neurips_papers_page(shown, page, 2), content_type=HTML)
         return None
 
+    def _papers(self, req: Request) -> Response | None:
+        """Proceedings PDFs the listings name, arXiv abstract pages, the blog's reading lists."""
+        if req.host == ARXIV_HOST and (m := re.fullmatch(r"/abs/(\d{4}\.\d{4,5})(?:v\d+)?", req.path)):
+            page = arxiv_page(m.group(1))
+            return Response(body=page, content_type=HTML) if page is not None else None
+        if req.host in (ANTHOLOGY_HOST, PMLR_HOST) and req.path.endswith(".pdf"):
+            return Response(body=self.world.paper(req.path.rsplit("/", 1)[-1][:-4]), content_type="application/pdf")
+        if req.host == BLOG_HOST and req.path == "/icml-highlights.html":
+            talks = self.world.talks
+            post = icml_post([talks["miniconf"], talks["cdn"]], [talks["neurips-1"], talks["neurips-2"]])
+            return Response(body=post.encode(), content_type=HTML)
+        if req.host == BLOG_HOST and req.path == "/workshop-picks.txt":
+            return Response(body=workshop_post().encode(), content_type="text/plain; charset=utf-8")
+        return None
+
     def _data(self, host: str, path: str) -> bytes:
+        if path == "/workshop/papers.html":
+            return workshop_papers_json()
         if host == EMNLP_HOST:
             return self.emnlp_json
         if path == "/demos.html":

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from html import escape
 
 from .catalog import LIB_HOST, FixtureTalk
+from .papers import ANTHOLOGY_HOST, anthology_id, pmlr_pdf
 from .renderers import (
     ACL_PAPERS_JS,
     DEMOS_JS,
@@ -145,18 +146,19 @@ def acl_papers_json(talks: list[FixtureTalk]) -> bytes:
     """ACL 2020: the SlidesLive id as a string (empty for a paper without video) and everything else."""
     entries = []
     for t in talks:
+        pdf = f"https://{ANTHOLOGY_HOST}/anthology/{anthology_id(t)}.pdf"  # the Anthology's id, not the UID
         content = {"title": t.title, "authors": list(t.authors), "abstract": f"Abstract of {t.title}.",
-                   "pdf_url": t.paper_url or "", "keywords": [], "track": "Fixtures"}  # fmt: skip
+                   "pdf_url": pdf, "keywords": [], "track": "Fixtures"}  # fmt: skip
         entries.append({"id": t.forum, "forum": t.forum, "presentation_id": t.pid if t.slideslive else "",
                         "content": content, "card_image_path": f"static/images/{t.forum}.png"})  # fmt: skip
     return json.dumps(entries).encode()
 
 
 def miniconf_papers_json(talks: list[FixtureTalk]) -> bytes:
-    """Mini-Conf: flat entries keyed by ``UID``; no SlidesLive id, an empty ``pdf_url``."""
+    """Mini-Conf: flat entries keyed by ``UID``; no SlidesLive id; ``pdf_url`` in the proceedings (PMLR)."""
     return json.dumps(
         [{"UID": t.forum, "title": t.title, "authors": list(t.authors), "abstract": f"Abstract of {t.title}.",
-          "keywords": [], "sessions": [], "pdf_url": ""} for t in talks]
+          "keywords": [], "sessions": [], "pdf_url": pmlr_pdf(t)} for t in talks]
     ).encode()  # fmt: skip
 
 

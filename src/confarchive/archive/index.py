@@ -7,17 +7,17 @@ and is rewritten only when its bytes change. Every text that came from the web i
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
 from ..core.entry import INDEX_VERSION, SlideEntry, TalkEntry
 from ..core.layout import Layout, write_if_changed
-from ..core.model import Merged, SlideFile, SubtitleFile, Talk, TalkKey, TalkRef
+from ..core.model import Merged, PaperLink, SlideFile, SubtitleFile, Talk, TalkKey, TalkRef
 from ..core.outcome import Failure, Status
 from ..text.search import SearchIndex
-from .manifest import Row
+from .catalog import Catalog
 from .player import SEARCH_DATA_NAME, SearchFile, render_player, render_search_data
 
 
@@ -73,19 +73,24 @@ def failed_entry(entry: TalkEntry, failure: Failure) -> TalkEntry:
     return replace(entry, status=Status.FAILED.value, error=failure.message, error_kind=failure.kind.value, video=None)
 
 
-def entry_for_row(row: Row, sources: tuple[str, ...] = ()) -> TalkEntry:
-    entry = row.entry or TalkEntry(key=row.key, title=row.source_url, source_url=row.source_url)
-    status = row.status if row.status in {s.value for s in Status} else Status.PENDING.value
-    entry = replace(entry, status=status, error=None, error_kind=None).with_sources(sources)
-    if row.status == Status.FAILED.value:
-        return replace(entry, error=row.last_error, error_kind=row.error_kind, video=None)
-    return entry if row.status == Status.DONE.value else replace(entry, video=None)
+def paper_json(link: PaperLink, key: TalkKey | None = None) -> dict[str, object]:
+    """A paper of a reading list as ``index.json`` and ``resolve --json`` show it."""
+    return {
+        "url": link.url, "title": link.title, "talk_url": link.talk_url, "talk": str(key) if key else None,
+        "method": link.method, "score": link.score, "reason": link.reason, "note": link.note,
+    }  # fmt: skip
 
 
-def build_index(rows: Iterable[Row], sources: Mapping[TalkKey, tuple[str, ...]]) -> dict[str, object]:
-    entries = [entry_for_row(r, sources.get(r.key, ())) for r in rows]
+def build_index(catalog: Catalog) -> dict[str, object]:
+    entries = [catalog.entry(r) for r in catalog.rows]
     entries.sort(key=lambda e: (e.conference or "\uffff", e.title.casefold(), str(e.key)))
-    return {"version": INDEX_VERSION, "talks": [e.to_json() for e in entries]}
+    index: dict[str, object] = {"version": INDEX_VERSION, "talks": [e.to_json() for e in entries]}
+    if catalog.reading_lists:
+        index["collections"] = [
+            {"url": r.collection.url, "title": r.collection.title, "papers": [paper_json(p, k) for p, k in r.papers]}
+            for r in catalog.reading_lists
+        ]
+    return index
 
 
 def dumps(data: object) -> bytes:
@@ -110,16 +115,14 @@ def _subtitle_texts(layout: Layout, talks: list[dict[str, Any]], budget: int = 2
     return texts
 
 
-def write_index(
-    layout: Layout, rows: Iterable[Row], sources: Mapping[TalkKey, tuple[str, ...]], search: SearchIndex | None = None
-) -> bool:
+def write_index(layout: Layout, catalog: Catalog, search: SearchIndex | None = None) -> bool:
     """Rewrite ``index.json`` and ``index.html`` if (and only if) their content changed.
 
     With ``search``, the offline player's search data (``search-data.js``, every passage of the search
     index) is written too, before the page that names its hash; without, the page names the data file
     already there. The data file costs O(archive): it is written at the end of a run and by ``index``,
     not after every talk."""
-    index = build_index(rows, sources)
+    index = build_index(catalog)
     talks: list[dict[str, Any]] = index["talks"]  # type: ignore[assignment]
     changed = write_if_changed(layout, layout.root / "index.json", dumps(index))
     data_path = layout.root / SEARCH_DATA_NAME

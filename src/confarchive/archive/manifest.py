@@ -14,12 +14,13 @@ import json
 import sqlite3
 import time
 from collections import defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 from ..core.entry import TalkEntry
 from ..core.layout import Layout
-from ..core.model import TalkKey
+from ..core.model import Collection, PaperLink, TalkKey
 from ..core.outcome import Failure, Status
 from .naming import with_suffix
 
@@ -47,6 +48,28 @@ CREATE TABLE IF NOT EXISTS sources (
     PRIMARY KEY (url, key)
 );
 CREATE INDEX IF NOT EXISTS sources_key ON sources(key);
+CREATE TABLE IF NOT EXISTS papers (
+    paper     TEXT PRIMARY KEY,
+    title     TEXT,
+    talk_url  TEXT,
+    method    TEXT NOT NULL,
+    score     REAL,
+    reason    TEXT,
+    note      TEXT,
+    seen      REAL
+);
+CREATE INDEX IF NOT EXISTS papers_talk_url ON papers(talk_url);
+CREATE TABLE IF NOT EXISTS collections (
+    url    TEXT PRIMARY KEY,
+    title  TEXT,
+    seen   REAL
+);
+CREATE TABLE IF NOT EXISTS collection_papers (
+    collection  TEXT NOT NULL,
+    position    INTEGER NOT NULL,
+    paper       TEXT NOT NULL,
+    PRIMARY KEY (collection, position)
+);
 """
 # Columns added after the first release: an older manifest gets them on open.
 _ADDED_COLUMNS = {"error_kind": "TEXT", "http_status": "INTEGER"}
@@ -130,9 +153,12 @@ class Manifest:
         return cur.rowcount > 0
 
     def keys_for_source(self, url: str) -> list[TalkKey]:
-        """The talks this URL led to last time (a provisional ``url:`` key only when nothing better)."""
+        """The talks this URL led to last time (a provisional ``url:`` key only when nothing better); a
+        paper leads to the talks of the talk page a listing linked it to."""
         cur = self._db.execute(
-            "SELECT key FROM sources WHERE url = ? UNION SELECT key FROM talks WHERE source_url = ?", (url, url)
+            """SELECT key FROM sources WHERE url = ? UNION SELECT key FROM talks WHERE source_url = ?
+               UNION SELECT s.key FROM papers p JOIN sources s ON s.url = p.talk_url WHERE p.paper = ?""",
+            (url, url, url),
         )  # talks.source_url: manifests written before the sources table
         keys = sorted({TalkKey.parse(k) for (k,) in cur.fetchall()})
         real = [k for k in keys if not k.provisional]
@@ -147,6 +173,45 @@ class Manifest:
         for url, key in self._db.execute("SELECT url, key FROM sources ORDER BY seen, url"):
             found[TalkKey.parse(key)].append(url)
         return {k: tuple(v) for k, v in found.items()}
+
+    # -- reading lists: which papers asked for which talk pages ------------------------------------------
+    def record_papers(self, links: Sequence[PaperLink], collection: Collection | None) -> None:
+        """What each paper led to (the latest run's answer), and a reading list's papers in its order."""
+        now = time.time()
+        with self._db:
+            self._db.execute("BEGIN")
+            self._db.executemany(
+                "INSERT OR REPLACE INTO papers VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                [(p.name, p.title, p.talk_url, p.method, p.score, p.reason, p.note, now) for p in links],
+            )
+            if collection is not None:
+                self._db.execute(
+                    "INSERT INTO collections VALUES (?, ?, ?) ON CONFLICT(url) DO UPDATE SET title = excluded.title",
+                    (collection.url, collection.title, now),
+                )
+                self._db.execute("DELETE FROM collection_papers WHERE collection = ?", (collection.url,))
+                self._db.executemany(
+                    "INSERT INTO collection_papers VALUES (?, ?, ?)",
+                    [(collection.url, n, p.name) for n, p in enumerate(links)],
+                )
+
+    def papers(self) -> dict[str, PaperLink]:
+        """Every paper recorded, by its name (its URL, or ``title:...``)."""
+        rows = self._db.execute("SELECT paper, title, talk_url, method, score, reason, note FROM papers")
+        return {
+            name: PaperLink(None if name.startswith("title:") else name, title, talk, method, score, reason, note)
+            for name, title, talk, method, score, reason, note in rows
+        }
+
+    def collections(self) -> list[tuple[Collection, tuple[str, ...]]]:
+        """Each reading list (in the order first seen) and the names of its papers, in its order."""
+        found = []
+        for url, title in self._db.execute("SELECT url, title FROM collections ORDER BY seen, url").fetchall():
+            names = self._db.execute(
+                "SELECT paper FROM collection_papers WHERE collection = ? ORDER BY position", (url,)
+            )
+            found.append((Collection(url, title), tuple(name for (name,) in names)))
+        return found
 
     # -- the life of a talk ------------------------------------------------------------------------------
     def claim(self, key: TalkKey, source_url: str, base_name: str) -> str:

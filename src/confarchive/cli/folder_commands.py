@@ -9,7 +9,8 @@ import threading
 from collections import Counter
 from concurrent.futures import Future, ThreadPoolExecutor, as_completed
 
-from ..archive.index import entry_for_row, write_index
+from ..archive.catalog import Catalog
+from ..archive.index import write_index
 from ..archive.manifest import Manifest, Row
 from ..archive.serve import serve
 from ..core.entry import TalkEntry
@@ -63,10 +64,9 @@ def cmd_index(args: argparse.Namespace, log: logging.Logger) -> int:
     """index.json, index.html and the search index, from the manifest (and the talks' subtitle files)."""
     layout = existing_archive(args)
     with Manifest(layout.manifest) as store, SearchIndex(layout) as search:
-        rows, sources = store.rows(), store.sources()
-        entries = [entry_for_row(r, sources.get(r.key, ())) for r in rows if r.status == "done"]
-        indexed = search.rebuild(entries)
-        changed = write_index(layout, rows, sources, search)
+        catalog = Catalog.read(store)
+        indexed = search.rebuild([catalog.entry(r) for r in catalog.rows if r.status == "done"])
+        changed = write_index(layout, catalog, search)
     log.info("index %s; %d talk(s) (re)indexed for search", "rewritten" if changed else "unchanged", indexed)
     return 0
 
@@ -124,7 +124,7 @@ def cmd_ocr(args: argparse.Namespace, log: logging.Logger) -> int:
                 except KeyboardInterrupt:
                     cancel.set()  # the running talks stop between slides; what was read is kept
                     raise
-                write_index(layout, store.rows(), store.sources(), search)
+                write_index(layout, Catalog.read(store), search)
     finally:
         reporter.close()
         pool.close()

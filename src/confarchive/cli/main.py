@@ -26,6 +26,8 @@ examples:
   confarchive archive https://iclr.cc/virtual_2020/papers.html --match Transformer --limit 5 --dry-run
   confarchive archive -i urls.txt --cookies cookies.txt        # pages behind a login
   confarchive resolve https://slideslive.com/38925850 --json
+  confarchive archive highlights.md --from https://iclr.cc/virtual_2020/papers.html   # a reading list
+  confarchive discover https://blog.example/iclr-picks --from https://iclr.cc/virtual_2020/papers.html
   confarchive status -o ~/talks/iclr2020
   confarchive retry -o ~/talks/iclr2020        # transient failures; --all retries permanent ones too
   confarchive search -o ~/talks/iclr2020 '"contrastive loss"'   # the moment it was on a slide or said
@@ -45,6 +47,12 @@ def _common(parser: argparse.ArgumentParser) -> None:
 
 def _web(parser: argparse.ArgumentParser) -> None:
     """Options of the commands that read web pages."""
+    parser.add_argument(
+        "--from", dest="listings", action="append", default=[], metavar="LISTING_URL",
+        help="a conference listing (papers.html) to look papers up in: a paper URL (OpenReview, arXiv, ACL "
+        "Anthology, PMLR, proceedings) or a reading list of them becomes the talks this listing links them "
+        "to, matched by id, else by title; repeatable, each listing read once",
+    )  # fmt: skip
     parser.add_argument("--cookies", metavar="FILE", help="Netscape cookies.txt for pages behind a login")
     parser.add_argument("--no-browser", action="store_true", help="never start headless Chromium (static HTML only)")
 
@@ -87,11 +95,15 @@ def build_parser() -> argparse.ArgumentParser:
         "archive",
         help="download and merge talks into the archive folder",
         description="Resolve, download and merge each talk into <DIR>/<Title>/<Title>.mp4. A conference's "
-        "listing page (papers.html) expands into its talks.",
+        "listing page (papers.html) expands into its talks; with --from LISTING_URL, a paper URL or a reading "
+        "list of papers (a blog post, a text or HTML file) expands into the talks of its papers.",
         epilog="Input lists may hold blank lines, # comments and duplicates; lines that are not "
         "http(s) URLs are reported with their line number and skipped.",
     )
-    archive.add_argument("urls", nargs="*", metavar="URL", help="poster page, SlidesLive URL or listing page")
+    archive.add_argument(
+        "urls", nargs="*", metavar="URL",
+        help="poster page, SlidesLive URL, listing page, paper URL or reading list (a URL or a local file)",
+    )  # fmt: skip
     archive.add_argument("-i", "--input", metavar="FILE", help="file with one URL per line ('-' for stdin)")
     _output(archive)
     _jobs(archive)
@@ -115,10 +127,12 @@ def build_parser() -> argparse.ArgumentParser:
     _common(archive)
 
     discover = sub.add_parser(
-        "discover", help="print the talk URLs of a conference's listing page, one a line",
-        description="Expand a listing page (MiniConf papers.html, 2021+ virtual/<year>/papers.html) into talk URLs.",
+        "discover", help="print the talk URLs of a conference's listing page (or of a reading list), one a line",
+        description="Expand a listing page (MiniConf papers.html, 2021+ virtual/<year>/papers.html) into talk URLs; "
+        "with --from LISTING_URL, a reading list (a post or a local file linking papers) into the talks of its "
+        "papers, in its order (papers without a talk are reported on stderr).",
     )  # fmt: skip
-    discover.add_argument("url", metavar="LISTING_URL")
+    discover.add_argument("url", metavar="LISTING_URL|POST")
     _selection(discover)
     discover.add_argument("--dry-run", action="store_true", help="accepted for symmetry: discover downloads nothing")
     _web(discover)
@@ -129,7 +143,10 @@ def build_parser() -> argparse.ArgumentParser:
         description="Resolve one talk URL and print its title, authors, slides and media source.",
     )  # fmt: skip
     resolve.add_argument("url", metavar="URL")
-    resolve.add_argument("--json", action="store_true", help="print the talk entry as JSON on stdout")
+    resolve.add_argument(
+        "--json", action="store_true",
+        help="print the talks as JSON on stdout (a reading list: each paper with its talk URL, method and score)",
+    )  # fmt: skip
     _web(resolve)
     _common(resolve)
 

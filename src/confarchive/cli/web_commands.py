@@ -12,14 +12,15 @@ from contextlib import AbstractContextManager
 from dataclasses import replace
 from pathlib import Path
 
-from ..archive.index import dumps, resolved_entry
+from ..archive.index import dumps, paper_json, resolved_entry
 from ..archive.manifest import Manifest
 from ..core.errors import ConfarchiveError, ErrorKind, UsageError
-from ..core.inputs import read_refs
+from ..core.inputs import argument_url, read_refs
 from ..core.layout import absolute_archive
 from ..core.model import TalkRef
 from ..core.settings import Settings, load_settings
 from ..media.probe import require_tool
+from ..reading.ids import paper_id
 from ..run.context import RunContext, open_run
 from ..run.dryrun import dry_run
 from ..run.executors import LocalStages, QueuedEvents
@@ -51,9 +52,10 @@ def settings_of(args: argparse.Namespace) -> Settings:
 
 
 def _open(args: argparse.Namespace, log: logging.Logger, settings: Settings) -> AbstractContextManager[RunContext]:
+    listings = tuple(getattr(args, "listings", None) or ())
     return open_run(
         settings, log, cookies=getattr(args, "cookies", None), browser=not getattr(args, "no_browser", False),
-        executor=getattr(args, "executor", "local"),
+        executor=getattr(args, "executor", "local"), listings=listings,
     )  # fmt: skip
 
 
@@ -76,6 +78,12 @@ def cmd_archive(args: argparse.Namespace, log: logging.Logger) -> int:
         print(bad.message(), file=sys.stderr)
     if not refs:
         raise UsageError("nothing to archive: give talk URLs or -i FILE")
+    papers = [r.url for r in refs if paper_id(r.url) is not None]
+    if papers and not args.listings:
+        raise UsageError(
+            f"{len(papers)} paper(s) to look up, but no listing to look them up in: give the conference's listing "
+            f"with --from LISTING_URL (its papers.html); the first: {papers[0]}"
+        )
     if settings.ocr.enabled:  # before anything is downloaded: the install hint, not a failure per talk
         require_tesseract(settings.ocr.tessdata or None, settings.ocr.lang)
     with _open(args, log, settings) as run:
@@ -119,6 +127,10 @@ def run_pipeline(
     )  # fmt: skip
     for url, message, kind in summary.failed:
         run.log.warning("FAILED (%s) %s: %s", kind.value, url, message)
+    if summary.unmatched:
+        run.log.warning(
+            "%d paper(s) of the reading lists have no talk in the listings given (named above)", summary.unmatched
+        )
     if summary.halted:
         run.log.error("the run stopped early: %s", summary.halted)
     return summary
@@ -152,8 +164,10 @@ def cmd_retry(args: argparse.Namespace, log: logging.Logger) -> int:
 def cmd_discover(args: argparse.Namespace, log: logging.Logger) -> int:
     selection = Selection.parse(args.match, args.limit)
     with _open(args, log, settings_of(args)) as run:
-        expansion = run.resolver().expand(TalkRef(args.url))
+        expansion = run.resolver().expand(TalkRef(argument_url(args.url)))
     if not expansion.listed:
+        if expansion.papers:
+            raise ConfarchiveError(f"no paper of {args.url} has a talk in {', '.join(args.listings)}")
         raise ConfarchiveError(f"{args.url} is not a listing: it holds {len(expansion.talks)} talk(s) itself")
     chosen = [ref for ref in expansion.listed if selection.matches(ref.url, ref.title)][: selection.limit]
     sys.stdout.write("".join(f"{ref.url}\n" for ref in chosen))
@@ -165,17 +179,27 @@ def cmd_resolve(args: argparse.Namespace, log: logging.Logger) -> int:
     """Every talk a URL holds (resolved) and what it lists; nothing is downloaded."""
     with _open(args, log, settings_of(args)) as run:
         resolver = run.resolver()
-        expansion = resolver.expand(TalkRef(args.url))
+        expansion = resolver.expand(TalkRef(argument_url(args.url)))
         talks = [resolver.resolve(ref) for ref in expansion.talks]
     if args.json:
         listed = [{"url": r.url, "title": r.title, "key": str(r.key) if r.key else None} for r in expansion.listed]
-        payload = {"url": args.url, "talks": [resolved_entry(t) for t in talks], "listed": listed}
+        payload: dict[str, object] = {"url": args.url, "talks": [resolved_entry(t) for t in talks], "listed": listed}
+        if expansion.papers:
+            payload["papers"] = [paper_json(link) for link in expansion.papers]
+        if expansion.collection is not None:
+            payload["title"] = expansion.collection.title
         sys.stdout.write(dumps(payload).decode("utf-8"))
         return 0
     for talk in talks:
         print(f"{talk.title}\n  key: {talk.key}\n  authors: {', '.join(talk.authors) or '-'}")
         print(f"  conference: {talk.conference or '-'}\n  media: {talk.media.kind} {talk.media.url}")
         print(f"  slides: {len(talk.slides)}")
+    for link in expansion.papers:
+        print(f"{link.url or link.title}\n  -> {link.talk_url or '-'} ({link.method}{_score(link.score)})")
     if expansion.listed:
         print(f"lists {len(expansion.listed)} talk(s): confarchive discover {args.url}")
     return 0
+
+
+def _score(score: float | None) -> str:
+    return f", {score:.1f}" if score is not None else ""

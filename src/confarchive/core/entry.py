@@ -45,6 +45,8 @@ class TalkEntry:
     abstract: str | None = None
     subtitles: tuple[SubtitleFile, ...] = ()
     site_fields: tuple[tuple[str, str], ...] = ()  # what only the talk's site knows (presentation_id)
+    paper_urls: tuple[str, ...] = ()  # the papers (of reading lists, or given by themselves) that asked for it
+    collections: tuple[str, ...] = ()  # the titles of the reading lists it is in
 
     def with_sources(self, urls: tuple[str, ...]) -> TalkEntry:
         merged = tuple(dict.fromkeys((self.source_url, *self.source_urls, *urls)))
@@ -69,6 +71,8 @@ class TalkEntry:
             "slides_pdf": self.slides_pdf,
             "abstract": self.abstract,
             "subtitles": [{"language": s.language, "path": s.path} for s in self.subtitles],
+            "paper_urls": list(self.paper_urls),
+            "collections": list(self.collections),
         }
         return data
 
@@ -105,6 +109,8 @@ class TalkEntry:
                 if isinstance(s, Mapping) and "language" in s and "path" in s
             ),
             site_fields=site_fields,
+            paper_urls=tuple(str(u) for u in data.get("paper_urls") or ()),
+            collections=tuple(str(c) for c in data.get("collections") or ()),
         )
 
 
@@ -114,7 +120,7 @@ _KNOWN = frozenset(
     {
         "key", "title", "authors", "conference", "source_url", "source_urls", "status", "error", "error_kind",
         "video", "duration_s", "slides", "paper_pdf", "slides_pdf", "abstract", "subtitles", "other_embeds",
-        "media", "paper_url",
+        "media", "paper_url", "paper_urls", "collections",
     }
 )  # fmt: skip
 

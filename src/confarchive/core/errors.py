@@ -65,6 +65,10 @@ class NoVideoError(ConfarchiveError):
     """A page with no recognisable talk media."""
 
 
+class NoTalkError(NoVideoError):
+    """A paper that no ``--from`` listing has a talk for."""
+
+
 class MissingToolError(ConfarchiveError):
     """A required program (ffmpeg, ffprobe, chromium, tesseract) is not installed."""
 

@@ -64,6 +64,7 @@ class PageMeta:
     abstract: str | None = None
     paper_url: str | None = None
     date: str | None = None
+    paper_ids: tuple[str, ...] = ()  # the paper's ids a listing entry names (``openreview:rylnK6VtDH``)
 
     def merged(self, fallback: PageMeta) -> PageMeta:
         """Each field from ``self``, else from ``fallback``."""
@@ -75,6 +76,7 @@ class PageMeta:
             abstract=self.abstract or fallback.abstract,
             paper_url=self.paper_url or fallback.paper_url,
             date=self.date or fallback.date,
+            paper_ids=self.paper_ids or fallback.paper_ids,
         )
 
 
@@ -111,12 +113,46 @@ class TalkRef:
 
 
 @dataclass(frozen=True)
+class PaperLink:
+    """One paper a reading list (or an input line) names, and the talk a listing links it to.
+
+    ``method`` says how it was found: ``id`` (the same paper id on both sides), ``title`` (its title
+    matched the listing's, with ``score``), ``talk`` (the link is a talk page itself) or ``none``
+    (``reason`` says why, naming the listings searched).
+    """
+
+    url: str | None  # as the post links it
+    title: str | None  # the title the post gives it (link text, or the text before the link)
+    talk_url: str | None  # the listing's talk page for it
+    method: str
+    score: float | None = None
+    reason: str | None = None
+    note: str | None = None  # a qualified match (its ids differ from the listing's)
+
+    @property
+    def name(self) -> str:
+        """What identifies the paper in the archive: its URL, else its title."""
+        return self.url or f"title:{self.title}"
+
+
+@dataclass(frozen=True)
+class Collection:
+    """A reading list: a post (or a text file) whose papers were looked up in the listings given."""
+
+    url: str
+    title: str | None
+
+
+@dataclass(frozen=True)
 class Expansion:
     """What one URL holds: its talks (with their embeds), and further URLs to expand (a listing, or
-    the talks a page links to besides its own)."""
+    the talks a page links to besides its own). A reading list (or a paper) also says which papers it
+    named and what each led to, in its order; ``collection`` is the post they came from."""
 
     talks: tuple[TalkRef, ...] = ()
     listed: tuple[TalkRef, ...] = ()
+    papers: tuple[PaperLink, ...] = ()
+    collection: Collection | None = None
 
 
 class MediaKind(StrEnum):

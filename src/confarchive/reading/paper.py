@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 from .ids import PaperId, paper_id
 
-EVIDENCE = ("link text", "text before", "given", "none")
+EVIDENCE = ("link text", "text before", "given", "page", "none")  # "page": the paper's own page, fetched
 
 
 @dataclass(frozen=True)

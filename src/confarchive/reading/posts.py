@@ -45,6 +45,7 @@ _HEADINGS = frozenset(("h1", "h2", "h3", "h4", "h5", "h6"))
 _BLOCKS = _HEADINGS | {"p", "li", "dd", "dt", "td", "th", "blockquote", "figcaption", "caption", "pre"}
 _CONTAINERS = frozenset(("div", "section", "article", "main", "body", "ul", "ol", "dl", "table"))
 _SEPARATOR_END = re.compile(r"(?:[.:;,|)\]>–—-]|\bet al\.?)\s*$")
+MAX_TITLE_WORDS = 14  # a post's title, written as its first line
 MAX_BEFORE_CHARS = 600
 MAX_BEFORE_WORDS = 60  # the block before a lone link: a heading or a short line, not a paragraph
 
@@ -97,7 +98,18 @@ def _strip_url(url: str) -> str:
 
 def _text_links(text: str, base: str | None) -> tuple[str | None, Iterator[tuple[str, str | None, str]]]:
     heading = re.search(r"^#\s+(.+)$", text, re.MULTILINE)
-    return (clean(heading.group(1)) if heading else None), _text_items(text, base)
+    return (clean(heading.group(1)) if heading else _first_line_title(text)), _text_items(text, base)
+
+
+def _first_line_title(text: str) -> str | None:
+    """A text file's first line is its title when it reads like one: short, alone above a blank line,
+    no link, no sentence's full stop ("Workshop picks"; not "Here are the papers I liked.")."""
+    lines = text.lstrip().split("\n", 2)
+    first = lines[0].strip()
+    alone = len(lines) > 1 and not lines[1].strip()
+    if not alone or not first or _TEXT_LINK.search(first) or first.endswith((".", ":", ",", ";")):
+        return None
+    return clean(first) if len(first.split()) <= MAX_TITLE_WORDS else None
 
 
 def _text_items(text: str, base: str | None) -> Iterator[tuple[str, str | None, str]]:

@@ -23,6 +23,7 @@ from ..core.net import Http
 from ..core.politeness import HostLimiter
 from ..core.settings import Settings
 from ..sites import Registry, Web
+from ..sites.papers import PaperFinder
 from ..sites.resolve import Resolver
 
 
@@ -46,6 +47,7 @@ class RunContext:
     browsers: BrowserPool | None = None
     cluster: Any = None  # cluster.Cluster when the run uses Dask
     cancel: threading.Event = field(default_factory=threading.Event)
+    papers: PaperFinder = field(default_factory=lambda: PaperFinder(()))  # the --from listings, read once
 
     @property
     def layout(self) -> Layout:
@@ -56,7 +58,8 @@ class RunContext:
         return Web(self.http, self.settings, self.log)
 
     def resolver(self) -> Resolver:
-        return Resolver(self.registry, self.web, self.browsers.render if self.browsers is not None else None)
+        render = self.browsers.render if self.browsers is not None else None
+        return Resolver(self.registry, self.web, render, self.papers)
 
 
 @contextmanager
@@ -68,8 +71,10 @@ def open_run(
     browser: bool = True,
     executor: str = "local",
     registry: Registry | None = None,
+    listings: tuple[str, ...] = (),
 ) -> Iterator[RunContext]:
-    """A run context for ``settings``; ``executor`` is ``local`` or ``dask://HOST:PORT``."""
+    """A run context for ``settings``; ``executor`` is ``local`` or ``dask://HOST:PORT``; ``listings``
+    are the conference listings that papers are looked up in (``--from``)."""
     jar = load_cookies(cookies)
     with ExitStack() as stack:
         cluster = None
@@ -89,4 +94,5 @@ def open_run(
         if browser:
             browsers = BrowserPool(settings, http.rewriter, jar, log)
             stack.callback(browsers.close)
-        yield RunContext(settings, http, registry or Registry.default(settings), log, browsers, cluster)
+        sites = registry or Registry.default(settings)
+        yield RunContext(settings, http, sites, log, browsers, cluster, papers=PaperFinder(listings))

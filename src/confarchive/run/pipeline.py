@@ -25,7 +25,8 @@ from collections.abc import Iterable
 from concurrent.futures import FIRST_COMPLETED, Future, wait
 from dataclasses import dataclass, field
 
-from ..archive.index import dumps, entry_for_row, write_index
+from ..archive.catalog import Catalog
+from ..archive.index import dumps, write_index
 from ..archive.manifest import Manifest, Row, rebuild_rows
 from ..archive.naming import safe_name
 from ..core.entry import TalkEntry
@@ -54,6 +55,7 @@ class Summary:
     failed: list[tuple[str, str, ErrorKind]] = field(default_factory=list)
     interrupted: bool = False
     halted: str | None = None  # why the run stopped early (a full disk, --strict)
+    unmatched: int = 0  # papers of reading lists that no listing has a talk for (reported, not failures)
 
     @property
     def ok(self) -> bool:
@@ -101,6 +103,7 @@ class Pipeline:
         self._index_at = 0.0
         self._index_cost = 0.0
         self._sources_changed: set[TalkKey] = set()  # done talks whose talk.json must list a new URL
+        self._papers_seen = False  # a reading list (or a paper) was read: talk.json and search learn it
 
     # -- the run ---------------------------------------------------------------------------------------
     def run(self, refs: Iterable[TalkRef]) -> Summary:
@@ -130,8 +133,11 @@ class Pipeline:
                 try:
                     self._refresh_talk_files(store)
                     # the player's search data costs O(archive): written again only when a talk changed
-                    changed = self.summary.done or self.summary.failed or self._sources_changed or self._read_any
-                    write_index(self.layout, store.rows(), store.sources(), search if changed else None)
+                    changed = (
+                        self.summary.done or self.summary.failed or self._sources_changed or self._read_any
+                        or self._papers_seen
+                    )  # fmt: skip
+                    write_index(self.layout, Catalog.read(store), search if changed else None)
                 except Exception as exc:  # OSError, or SQLite's "database or disk is full"
                     if not is_disk_full(exc):
                         raise
@@ -269,6 +275,10 @@ class Pipeline:
             self._finished(outcome, store)
 
     def _expanded(self, expansion: Expansion, store: Manifest) -> None:
+        if expansion.papers:
+            store.record_papers(expansion.papers, expansion.collection)
+            self._papers_seen = True
+            self.summary.unmatched += sum(1 for p in expansion.papers if p.method == "none")
         more = len(expansion.talks) + len(expansion.listed) - 1
         if more > 0:
             self.reporter.grow(more)
@@ -313,13 +323,18 @@ class Pipeline:
         self.stages.cancel()
 
     def _refresh_talk_files(self, store: Manifest) -> None:
-        """``talk.json`` of a done talk lists every URL that led to it, like the index."""
-        sources = store.sources() if self._sources_changed else {}
-        for key in self._sources_changed:
-            row = store.get(key)
-            if row is not None and row.folder and is_finished(self.layout, row):
-                entry = entry_for_row(row, sources.get(key, ()))
+        """``talk.json`` of a done talk lists every URL and paper that led to it, like the index; the
+        search index learns the reading lists a done talk is in."""
+        if not self._sources_changed and not self._papers_seen:
+            return
+        catalog = Catalog.read(store)
+        changed = set(self._sources_changed) | (set(catalog.papers_of) if self._papers_seen else set())
+        for row in catalog.rows:
+            if row.key in changed and row.folder and is_finished(self.layout, row):
+                entry = catalog.entry(row)
                 write_if_changed(self.layout, self.layout.talk_dir(row.folder) / "talk.json", dumps(entry.to_json()))
+                if self._papers_seen:
+                    self._search.update(entry)
 
     def _finished(self, result: TalkResult, store: Manifest) -> None:
         self._drain(store)
@@ -344,6 +359,6 @@ class Pipeline:
         self._titles.pop(result.key, None)  # nothing of a finished talk stays in memory
         started = time.monotonic()
         if started - self._index_at >= INDEX_BUDGET * self._index_cost:
-            write_index(self.layout, store.rows(), store.sources())
+            write_index(self.layout, Catalog.read(store))
             self._index_at, self._index_cost = started, time.monotonic() - started
         self.reporter.finished(result)

@@ -24,6 +24,7 @@ from bs4 import Tag
 
 from ..core.model import Embed, PageMeta, TalkKey, TalkRef
 from ..core.settings import Settings
+from ..reading.listing import entry_ids
 from .about import conference_from_text
 from .base import SiteBase, Web
 from .cards import card_links
@@ -59,6 +60,7 @@ def listed_ref(url: str, entry: dict[str, Any], conference: str | None) -> TalkR
         conference=conference,
         abstract=_text(content.get("abstract")) or _text(entry.get("abstract")),
         paper_url=urljoin(url, pdf) if (pdf := _text(content.get("pdf_url")) or _text(entry.get("pdf_url"))) else None,
+        paper_ids=tuple(str(found) for found in entry_ids(entry)),
     )
     named = [entry[f] for f in _PRESENTATION_FIELDS if f in entry]
     pid = next((str(v).strip() for v in named if isinstance(v, str | int) and not isinstance(v, bool)), "")

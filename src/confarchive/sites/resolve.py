@@ -10,6 +10,9 @@ A page is a talk page or a listing by what it holds, not by its URL:
 - the talks a page only links to (``<a href="https://slideslive.com/{id}">``) are its own when it
   has no embed and links exactly one; otherwise they are further talks, each named by its site;
 - a listing (MiniConf ``papers.html``, a 2021+ list) gives further URLs;
+- a paper (an OpenReview forum, an arXiv abstract, an Anthology entry: ``reading/ids.py``) is the talk
+  the ``--from`` listings give it, with no request for the paper itself; a page of paper links and no
+  talks of its own (a reading list) is the talks of its papers, in its order (``papers.py``);
 - a page that shows none of this in its static HTML is rendered once in headless Chromium and read
   the same way.
 """
@@ -18,13 +21,21 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import replace
+from pathlib import Path
 from urllib.parse import urlsplit
+from urllib.request import url2pathname
 
-from ..core.errors import ConfarchiveError, MissingToolError, NoVideoError
-from ..core.model import Embed, Expansion, PageMeta, Talk, TalkRef
+from ..core.errors import ConfarchiveError, MissingToolError, NoTalkError, NoVideoError
+from ..core.model import Collection, Embed, Expansion, PageMeta, Talk, TalkRef
+from ..reading.ids import paper_id
+from ..reading.paper import Paper
+from ..reading.posts import Post, read_post
 from . import Page, Registry, Web
+from .about import page_about
+from .papers import PaperFinder
 from .reasons import is_live, why_no_video
 
+MAX_POST_BYTES = 20_000_000  # a reading list on disk; a bigger file is not one
 # A browser renders a page: url -> (rendered DOM with its frames, iframe srcs + requested URLs), logical.
 Renderer = Callable[[str], tuple[str, tuple[str, ...]]]
 
@@ -48,24 +59,38 @@ def complete(about: PageMeta | None) -> bool:
 
 
 class Resolver:
-    """Holds no per-talk state; ``render`` is None when the browser is off."""
+    """Holds no per-talk state; ``render`` is None when the browser is off; ``papers`` holds the run's
+    ``--from`` listings (read once, shared by every resolver of the run)."""
 
-    def __init__(self, registry: Registry, web: Web, render: Renderer | None = None) -> None:
+    def __init__(
+        self, registry: Registry, web: Web, render: Renderer | None = None, papers: PaperFinder | None = None
+    ) -> None:
         self.registry = registry
         self.web = web
         self.render = render
+        self.papers = papers if papers is not None else PaperFinder(())
 
     # -- expand ----------------------------------------------------------------------------------------
     def expand(self, ref: TalkRef) -> Expansion:
         """The talks (and further URLs) ``ref`` stands for; raises when it holds nothing."""
+        if ref.url.startswith("file:"):  # a reading list given as a local file on the command line
+            return self._local_post(ref.url)
         if ref.embed is not None and complete(ref.about):
             return Expansion((ref,))  # the listing said everything: no request for the poster page
         embed = ref.embed or self.registry.embed_for(ref.url)
         if embed is not None and (ref.about is None or embed.url == ref.url):
             return Expansion((replace(ref, key=embed.key, embed=embed),))
+        if paper_id(ref.url) is not None:  # a paper, not a page to read: its talk is in the listings
+            return self.expand_papers(Post(None, (Paper.from_url(ref.url, ref.title),)))
         response = self.web.http.get(ref.url, what="the talk page")
         page = Page.parse(response.text, response.url)
         found = self._read(page, ref)
+        if found is None and not ref.listed_without_video and not page.metas("citation_title"):
+            kind = response.headers.get("content-type", "").lower()
+            html = True if "html" in kind else False if kind.startswith("text/plain") else None
+            post = self.read_post(response.text, page.url, html)  # a reading list: papers, no talks of its own
+            if any(not paper.talk for paper in post.papers):
+                return self.expand_papers(post, page.url)
         if found is None and not ref.listed_without_video and self.render is not None:
             found = self._read(self._rendered(ref.url, page), ref)
         if found is None:
@@ -77,6 +102,58 @@ class Resolver:
                 where = "static page and browser"
             raise NoVideoError(why_no_video(page, where, self.registry.embed_for))
         return found
+
+    # -- reading lists ---------------------------------------------------------------------------------
+    def read_post(self, text: str, url: str | None, html: bool | None = None) -> Post:
+        """The papers a post (a page, a text file) links, in order; links to talk pages stay talks."""
+        return read_post(text, url, is_talk=self._is_talk, html=html)
+
+    def _local_post(self, url: str) -> Expansion:
+        path = Path(url2pathname(urlsplit(url).path))
+        try:
+            with path.open("rb") as handle:
+                data = handle.read(MAX_POST_BYTES + 1)
+        except OSError as exc:
+            raise ConfarchiveError(f"cannot read {path}: {exc.strerror}") from exc
+        if len(data) > MAX_POST_BYTES:
+            raise ConfarchiveError(f"{path} is over {MAX_POST_BYTES // 1_000_000} MB: not a reading list")
+        html = True if path.suffix.lower() in (".html", ".htm") else None
+        post = self.read_post(data.decode("utf-8", errors="replace"), None, html)
+        if not post.papers:
+            raise NoVideoError(
+                f"{path} links no paper (OpenReview, arXiv, ACL Anthology, PMLR, proceedings) and no talk"
+            )
+        return self.expand_papers(replace(post, title=post.title or path.stem), url)
+
+    def _page_title(self, url: str) -> str | None:
+        """The title a paper's own page states (``citation_title`` first), None when it cannot be read."""
+        try:
+            response = self.web.http.get(url, what="the paper's page")
+        except ConfarchiveError as exc:
+            self.web.log.debug("%s: %s", url, exc.one_line())
+            return None
+        return page_about(Page.parse(response.text, response.url), ()).title
+
+    def _is_talk(self, url: str) -> bool:
+        return (
+            self.registry.is_talk_page(url)
+            or self.registry.embed_for(url) is not None
+            or (bool(self.papers) and self.papers.is_listed(url, self.expand))
+        )
+
+    def expand_papers(self, post: Post, url: str | None = None) -> Expansion:
+        """The talks of a reading list's papers (a post at ``url``, or one paper given by itself)."""
+        links, talks = self.papers.find(post.papers, self.expand, self._page_title)
+        unmatched = [link for link in links if link.method == "none"]
+        for link in unmatched:
+            self.web.log.warning("no talk for %s", link.reason)
+        if url is None and not talks:  # one paper given by itself: nothing else to archive
+            raise NoTalkError(unmatched[0].reason if unmatched else f"no talk for {post.papers[0]}")
+        if url is not None:
+            found = len(links) - len(unmatched)
+            self.web.log.info("%s: %d paper(s), %d with a talk, %d without", url, len(links), found, len(unmatched))
+        collection = Collection(url, post.title) if url is not None else None
+        return Expansion(listed=talks, papers=links, collection=collection)
 
     def _read(self, page: Page, ref: TalkRef) -> Expansion | None:
         embeds = self.registry.embeds(page)

@@ -1,6 +1,6 @@
 """Conference sites of 2021 and later (``{conf}.cc/virtual/{year}/...``): server-rendered listings.
 
-A listing (``papers.html?filter=titles``) is a list of ``/virtual/{year}/poster/{n}`` links over
+A listing (``papers.html?filter=titles``) is a list of ``/virtual/{year}/poster/{n}`` links to its own host over
 several pages, mixed with login links (``accounts/login?nextp=``), which are never talks. Poster
 pages embed the SlidesLive player like the MiniConf pages they descend from, whose layout plugin
 reads their titles and authors.
@@ -43,7 +43,8 @@ class VirtualSite(SiteBase):
         found: dict[str, TalkRef] = {}
         for link in page.links():
             url = urlsplit(link.url)._replace(query="", fragment="").geturl()
-            if not link.furniture and not _LOGIN.search(link.url) and self.is_talk_page(url):
+            own = urlsplit(url).netloc == page.host  # a conference lists its own pages (a blog post links some)
+            if own and not link.furniture and not _LOGIN.search(link.url) and self.is_talk_page(url):
                 found.setdefault(url, TalkRef(url, None, link.text, about=PageMeta(url, conference=conference)))
         return list(found.values())
 

@@ -2,7 +2,8 @@
 
 SQLite's FTS5 does the indexing and the ranking (bm25); this module only decides what a passage is:
 
-- a talk's title, authors, conference and abstract (found "in the talk", at 0:00);
+- a talk's title, authors, conference, abstract and the titles of the reading lists it is in (found
+  "in the talk", at 0:00);
 - each slide's text and heading (found "on slide 7 at 12:31", the slide's start);
 - what was said, read from the subtitles with ``webvtt-py`` (found "said at 14:02", the start of the
   first cue that matched): cues are kept in windows of about 30 s, because one passage per cue made
@@ -114,7 +115,9 @@ def cues(path: Path) -> Iterator[tuple[float, str]]:
 def passages(entry: TalkEntry, root: Path) -> list[Passage]:
     """Everything searchable of a talk; subtitle files are read from the archive ``root``."""
     key = str(entry.key)
-    about = " ".join(filter(None, [entry.title, ", ".join(entry.authors), entry.conference, entry.abstract]))
+    about = " ".join(
+        filter(None, [entry.title, ", ".join(entry.authors), entry.conference, entry.abstract, *entry.collections])
+    )  # the reading lists it is in: "ICLR 2020 highlights" finds their talks
     found = [Passage(key, "talk", about, heading=entry.title)]
     for slide in entry.slides:
         if slide.text or slide.title:
