@@ -4,6 +4,6 @@
 paper from its URL without a request; ``listing.Listing.from_json`` reads a MiniConf ``papers.json``;
 ``matching.match`` finds each paper's entry by id, then by title (``titles``), else says why not.
 
-Self-contained on purpose (stdlib, rapidfuzz, beautifulsoup4): nothing here imports the rest of
-confarchive, which wires it into the CLI, the pipeline and the archive's index.
+A leaf: it imports nothing of confarchive (stdlib, rapidfuzz, beautifulsoup4 only), so any job may use
+it; ``sites/papers.py`` reads the ``--from`` listings and wires it into what a URL holds.
 """
