@@ -130,3 +130,17 @@ def test_archive_a_post_keeps_the_reading_list_offline(world: World, world_confi
     assert [c["title"] for c in index["collections"]] == ["Highlights from a Fixture Conference", "Two picks"]
     cdn = next(t for t in index["talks"] if t["source_url"] == talks["cdn"].url)
     assert cdn["collections"] == ["Highlights from a Fixture Conference", "Two picks"]
+
+
+def test_dry_run_match_and_limit_work_on_a_reading_list(
+    world: World, world_config: Path, iclr_post_file: Path, tmp_path: Path
+) -> None:
+    talks = world.talks
+    archive = tmp_path / "a"
+    out = run_cli(
+        "archive", iclr_post_file, "--from", ICLR, "-o", archive, "--config", world_config,
+        "--dry-run", "--match", "slides|scripts", "--limit", "1",
+    )  # fmt: skip
+    assert out.returncode == 0, out.stderr
+    assert [line.split("\t")[0] for line in out.stdout.splitlines()] == [talks["video-slides"].url]
+    assert not archive.exists()
