@@ -3,7 +3,7 @@
 // "In: <list>" in the talk view. Inlined before player.js, and only when the archive has reading lists;
 // the data (the page_lists of player_lists.py) already says for each paper which talk it leads to and why
 // not, so this only draws it. Like player.js, it inserts text from the web only as text.
-// player.js calls window.confarchiveCollections once with what the two share and gets back six calls.
+// player.js calls window.confarchiveCollections once with what the two share and gets back five calls.
 window.confarchiveCollections = (page) => {
   "use strict";
 
@@ -106,5 +106,5 @@ window.confarchiveCollections = (page) => {
   });
   nav.hidden = lists.length === 0;
 
-  return { at, holds, show, inTalk, back, focusLink };
+  return { at, show, inTalk, back, focusLink };
 };

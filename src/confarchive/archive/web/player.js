@@ -147,7 +147,7 @@
   const lists =
     listsData && typeof window.confarchiveCollections === "function"
       ? window.confarchiveCollections({ data: JSON.parse(listsData.textContent), el, text, webUrl })
-      : { at: () => null, holds: () => false, inTalk: () => null, back: () => null, focusLink: () => false };
+      : { at: () => null, inTalk: () => null, back: () => null, focusLink: () => false };
 
   /** Shows one of the three views (the list, a talk, a reading list) and hides the others. */
   function showView(view, title) {
