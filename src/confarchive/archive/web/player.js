@@ -22,7 +22,7 @@
   let sortKey = null; // null keeps the index order (conference, then title)
   let sortDir = 1;
   let speed = 1; // kept from one talk to the next
-  let shown = ""; // the view on screen: "" the list, "talk=KEY" a talk, "list=N" a reading list
+  let onScreen = ""; // the view on screen: "" the list, "talk=KEY" a talk, "list=N" reading list N (from 0)
   let current = null; // {video, slides, thumbs, strip, active} while a talk with a video is shown
 
   const text = (v) => (v === null || v === undefined ? "" : String(v));
@@ -349,9 +349,9 @@
     const page = lists.at(location.hash); // a reading list: #list=N
     const next = page !== null ? `list=${page}` : talk ? `talk=${text(talk.key)}` : "";
     const at = talk && match[2] !== undefined ? Number(match[2]) : null; // a moment: from a search hit
-    if (next !== shown) {
-      const previous = shown;
-      shown = next; // before drawing: the view may move the focus, and nothing routes meanwhile
+    if (next !== onScreen) {
+      const previous = onScreen;
+      onScreen = next; // before drawing: the view may move the focus, and nothing routes meanwhile
       if (page !== null) showCollection(page, previous);
       else if (talk) showTalk(talk, previous);
       else showList(previous);
@@ -368,11 +368,11 @@
     if (typing) return;
     if (event.key === "/") {
       event.preventDefault();
-      if (shown !== "") location.hash = "#";
+      if (onScreen !== "") location.hash = "#";
       route(); // at once, so the search field is there to be focused
       search.focus();
       search.select();
-    } else if (event.key === "Escape" && shown !== "") {
+    } else if (event.key === "Escape" && onScreen !== "") {
       const back = document.querySelector("main > section:not([hidden]) .back a"); // the view's way back
       if (back) location.hash = back.getAttribute("href");
     } else if (current && (event.key === " " || event.key === "Spacebar")) {
