@@ -13,6 +13,9 @@ vendored MiniSearch (``web/minisearch.js``, MIT), both inlined only when the arc
 (``render_search_data``) and loaded by the page only when the search box is first used, so that the list
 opens at once however large the archive. It is a script, not JSON, because from ``file://`` Chromium
 refuses ``fetch()`` and XHR of local files.
+
+Reading lists (``index.json`` ``collections``) are pages of the same document (``web/collections.js``,
+data from ``player_lists.py``), inlined only when the archive has some.
 """
 
 from __future__ import annotations
@@ -29,6 +32,8 @@ from functools import cache
 from importlib import resources
 from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
+
+from .player_lists import fallback_lists, page_lists
 
 if TYPE_CHECKING:
     from ..text.search import Passage
@@ -152,17 +157,21 @@ def _file_href(path: object) -> str | None:
     return "/".join(quote(p, safe="") for p in parts)
 
 
-def _fallback(talks: Sequence[Mapping[str, Any]]) -> str:
-    """A plain list for browsers without JavaScript (text browsers, scripts turned off)."""
+def _fallback(talks: Sequence[Mapping[str, Any]], lists: Mapping[str, Any] | None) -> str:
+    """A plain list for browsers without JavaScript (text browsers, scripts turned off), then the
+    reading lists, if any."""
     items = []
+    videos: dict[str, str] = {}
     for talk in talks:
         title = html.escape(str(talk.get("title") or talk.get("source_url") or ""))
         href = _file_href(talk.get("video"))
         if href:
+            videos.setdefault(str(talk.get("key")), href)
             items.append(f'<li><a href="{html.escape(href)}">{title}</a></li>')
         else:
             items.append(f"<li>{title} ({html.escape(str(talk.get('status') or 'pending'))})</li>")
-    return "<p>The player needs JavaScript; the videos:</p><ul>" + "".join(items) + "</ul>"
+    videos_list = "<p>The player needs JavaScript; the videos:</p><ul>" + "".join(items) + "</ul>"
+    return videos_list + fallback_lists(lists, videos)
 
 
 def _seconds(value: object) -> float | int:
@@ -293,6 +302,14 @@ def _page_talk(talk: Mapping[str, Any]) -> Mapping[str, Any]:
     return {**talk, "slides": lean}
 
 
+def _lists_element(lists: Mapping[str, Any] | None) -> str:
+    """The reading lists' data element (``player_lists.page_lists``); nothing without lists, so that the
+    page of an archive without them is the same as before they existed."""
+    if not lists:
+        return ""
+    return f'<script type="application/json" id="collections">{json_for_script(lists)}</script>\n'
+
+
 def render_player(
     index: Mapping[str, object], *, subtitles: Mapping[str, str] | None = None, search: SearchFile | None = None
 ) -> str:
@@ -307,6 +324,9 @@ def render_player(
     the page then inlines MiniSearch and loads that file on first use of the search box. Without it the
     page searches titles, authors and conferences only. The slides' ``text`` and ``title`` are left out
     of the embedded talks either way: the page shows neither, and the data file has them.
+
+    The index's reading lists (``collections``), if any, become pages of their own (``#list=N``): their
+    data (``player_lists.page_lists``) and ``web/collections.js`` are inlined only then.
     """
     talks = index.get("talks")
     if not isinstance(talks, Sequence) or isinstance(talks, str):
@@ -319,8 +339,11 @@ def render_player(
     }  # fmt: skip
     inline = {path: text for path, text in sorted((subtitles or {}).items()) if path in wanted}
     style, script = _asset("player.css"), _asset("player.js")
-    # With search data: MiniSearch, then the page's search (fulltext.js), each its own hash-listed script.
+    lists = page_lists(index)
+    # With search data: MiniSearch, then the page's search (fulltext.js); with reading lists, their pages
+    # (collections.js); each its own hash-listed script.
     library = [_asset("minisearch.js"), _asset("fulltext.js")] if search else []
+    library += [_asset("collections.js")] if lists else []
     policies = _csp(style, [script, *library], search)
     where = {"src": search.name, "integrity": search.integrity} if search else None
     metas = (f'<meta http-equiv="Content-Security-Policy" content="{html.escape(p)}">' for p in policies)
@@ -332,7 +355,8 @@ def render_player(
         "talks": json_for_script([_page_talk(t) for t in talks]),
         "subtitles": json_for_script(inline),
         "search_file": json_for_script(where),
-        "fallback": _fallback(talks),
+        "collections": _lists_element(lists),
+        "fallback": _fallback(talks, lists),
     }
     # One pass over the template only: a title holding "{{ script }}" is data, never a slot.
     return _SLOT.sub(lambda m: values[m.group(1)], _asset("player.html"))

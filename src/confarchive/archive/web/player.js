@@ -9,6 +9,7 @@
   const $ = (id) => document.getElementById(id);
   const listView = $("list-view");
   const talkView = $("talk-view");
+  const collectionView = $("collection-view");
   const search = $("search");
   const rows = $("rows");
   const count = $("count");
@@ -21,7 +22,7 @@
   let sortKey = null; // null keeps the index order (conference, then title)
   let sortDir = 1;
   let speed = 1; // kept from one talk to the next
-  let shownKey = null; // the talk on screen; null for the list
+  let onScreen = ""; // the view on screen: "" the list, "talk=KEY" a talk, "list=N" reading list N (from 0)
   let current = null; // {video, slides, thumbs, strip, active} while a talk with a video is shown
 
   const text = (v) => (v === null || v === undefined ? "" : String(v));
@@ -59,6 +60,7 @@
   }
 
   const statusOf = (t) => text(t.status) || "pending";
+  const listsOf = (t) => (Array.isArray(t.collections) ? t.collections : []); // its reading lists' names
   const statusClass = (t) => (["done", "failed", "pending"].includes(statusOf(t)) ? statusOf(t) : "other");
   const slidesOf = (t) =>
     (Array.isArray(t.slides) ? t.slides : []).filter((s) => s && typeof s.start_s === "number");
@@ -76,7 +78,7 @@
   const entries = talks.map((t, i) => ({
     talk: t,
     order: i,
-    haystack: fold([t.title, authorsOf(t), t.conference].map(text).join("\n")),
+    haystack: fold([t.title, authorsOf(t), t.conference, ...listsOf(t)].map(text).join("\n")),
     row: makeRow(t),
   }));
 
@@ -140,6 +142,19 @@
     fullText.schedule();
   });
   search.addEventListener("focus", () => fullText.load());
+  // Reading lists (collections.js), inlined with their data only when the archive has some.
+  const listsData = $("collections");
+  const lists =
+    listsData && typeof window.confarchiveCollections === "function"
+      ? window.confarchiveCollections({ data: JSON.parse(listsData.textContent), el, text, webUrl })
+      : { at: () => null, inTalk: () => null, back: () => null, focusLink: () => false };
+
+  /** Shows one of the three views (the list, a talk, a reading list) and hides the others. */
+  function showView(view, title) {
+    for (const v of [listView, talkView, collectionView]) v.hidden = v !== view;
+    document.title = title ? `${title} \u2013 ${baseTitle}` : baseTitle;
+    if (view !== listView) window.scrollTo(0, 0);
+  }
 
   // ---- one talk ---------------------------------------------------------------------------------
   function slideAt(time) {
@@ -254,12 +269,14 @@
     return el("track", { kind: "subtitles", src, srclang: lang || null, label: lang || "Subtitles" });
   }
 
-  function showTalk(t) {
+  /** A talk; `previous` is the view it was opened from: a reading list holding it is where it leads back. */
+  function showTalk(t, previous) {
     closeTalk();
     const heading = el("h2", { tabindex: "-1" }, text(t.title) || text(t.source_url));
     const meta = [authorsOf(t), text(t.conference), clock(t.duration_s)].filter(Boolean).join(" \u00b7 ");
-    const back = el("p", { class: "back" }, el("a", { href: "#" }, "\u2190 All talks"));
-    const parts = [back, heading, el("p", { class: "meta" }, meta)];
+    const from = /^list=(\d+)$/.exec(previous);
+    const back = (from && lists.back(Number(from[1]), text(t.key))) || el("a", { href: "#" }, "\u2190 All talks");
+    const parts = [el("p", { class: "back" }, back), heading, el("p", { class: "meta" }, meta), lists.inTalk(t)];
     const videoUrl = fileUrl(t.video);
     if (videoUrl) {
       const video = el("video", { controls: "", preload: "metadata", playsinline: "", "aria-label": text(t.title) });
@@ -281,11 +298,8 @@
       parts.push(fileLinks(t));
     }
     if (t.abstract) parts.push(el("p", { class: "abstract" }, text(t.abstract)));
-    talkView.replaceChildren(...parts);
-    listView.hidden = true;
-    talkView.hidden = false;
-    document.title = `${text(t.title)} \u2013 ${baseTitle}`;
-    window.scrollTo(0, 0);
+    talkView.replaceChildren(...parts.filter(Boolean));
+    showView(talkView, text(t.title));
     highlight();
     heading.focus();
   }
@@ -300,19 +314,27 @@
     talkView.replaceChildren();
   }
 
-  function showList() {
-    const previous = shownKey;
+  /** The list; the focus goes back to what opened the view left (`previous`). */
+  function showList(previous) {
     closeTalk();
-    talkView.hidden = true;
-    listView.hidden = false;
-    document.title = baseTitle;
+    showView(listView, null);
     const hit = fullText.returnTo();
     if (hit) {
       hit.focus(); // back at the passage that opened the talk
       return;
     }
-    const row = [...rows.children].find((r) => r.dataset.key === previous);
+    const from = /^list=(\d+)$/.exec(previous);
+    if (from && lists.focusLink(Number(from[1]))) return; // back at the reading list's link
+    const row = [...rows.children].find((r) => "talk=" + r.dataset.key === previous);
     if (row) row.querySelector("a").focus(); // back where the reader left the list
+  }
+
+  /** Reading list `n` (collections.js draws it); back from a talk, the focus is on that talk's paper. */
+  function showCollection(n, previous) {
+    closeTalk();
+    const page = lists.show(n, previous.startsWith("talk=") ? previous.slice(5) : null);
+    showView(collectionView, page.title);
+    page.focus.focus();
   }
 
   function route() {
@@ -324,15 +346,16 @@
       key = null; // a malformed hash shows the list
     }
     const talk = key === null ? null : talks.find((t) => text(t.key) === key);
-    const next = talk ? text(talk.key) : null;
-    const at = match && match[2] !== undefined ? Number(match[2]) : null; // a moment: from a search hit
-    if (next === shownKey && (next !== null || !listView.hidden)) {
-      if (at !== null) seekTime(at);
-      return;
+    const page = lists.at(location.hash); // a reading list: #list=N
+    const next = page !== null ? `list=${page}` : talk ? `talk=${text(talk.key)}` : "";
+    const at = talk && match[2] !== undefined ? Number(match[2]) : null; // a moment: from a search hit
+    if (next !== onScreen) {
+      const previous = onScreen;
+      onScreen = next; // before drawing: the view may move the focus, and nothing routes meanwhile
+      if (page !== null) showCollection(page, previous);
+      else if (talk) showTalk(talk, previous);
+      else showList(previous);
     }
-    if (talk) showTalk(talk);
-    else showList();
-    shownKey = next;
     if (at !== null) seekTime(at);
   }
 
@@ -345,10 +368,13 @@
     if (typing) return;
     if (event.key === "/") {
       event.preventDefault();
-      if (shownKey !== null) location.hash = "#";
+      if (onScreen !== "") location.hash = "#";
       route(); // at once, so the search field is there to be focused
       search.focus();
       search.select();
+    } else if (event.key === "Escape" && onScreen !== "") {
+      const back = document.querySelector("main > section:not([hidden]) .back a"); // the view's way back
+      if (back) location.hash = back.getAttribute("href");
     } else if (current && (event.key === " " || event.key === "Spacebar")) {
       if (tag === "BUTTON" || tag === "A") return; // Space activates the focused control
       event.preventDefault();
