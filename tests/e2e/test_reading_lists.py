@@ -121,7 +121,7 @@ def test_archive_a_post_keeps_the_reading_list_offline(world: World, world_confi
 
     # a second reading list naming one of the same papers: one talk, both lists recorded, nothing fetched again
     world.state.reset()
-    again = tmp_path / "picks.md"
+    again = tmp_path / "picks.txt"
     again.write_text(f"# Two picks\n\n- [{talks['cdn'].title}]({pmlr_pdf(talks['cdn'])})\n")
     second = run_cli("archive", again, "--from", MINICONF, "-o", archive, "--config", world_config)
     assert second.returncode == 0, second.stderr

@@ -26,7 +26,7 @@ examples:
   confarchive archive https://iclr.cc/virtual_2020/papers.html --match Transformer --limit 5 --dry-run
   confarchive archive -i urls.txt --cookies cookies.txt        # pages behind a login
   confarchive resolve https://slideslive.com/38925850 --json
-  confarchive archive highlights.md --from https://iclr.cc/virtual_2020/papers.html   # a reading list
+  confarchive archive highlights.txt --from https://iclr.cc/virtual_2020/papers.html   # a reading list
   confarchive discover https://blog.example/iclr-picks --from https://iclr.cc/virtual_2020/papers.html
   confarchive status -o ~/talks/iclr2020
   confarchive retry -o ~/talks/iclr2020        # transient failures; --all retries permanent ones too

@@ -44,7 +44,7 @@ def listed(world: World, world_config: Path, tmp_path_factory: pytest.TempPathFa
     first = run_cli("archive", POST, "--from", MINICONF, "-o", root, "--config", world_config, "-j", "3")
     assert first.returncode == 0, first.stderr
     cdn, novideo = world.talks["cdn"], world.talks["no-video"]
-    picks = root.parent / "picks.md"
+    picks = root.parent / "picks.txt"
     lines = [f"# {PICKS_TITLE}", "", f"- [{cdn.title}]({pmlr_pdf(cdn)})", f"- [{novideo.title}]({novideo.url})"]
     picks.write_text("\n".join([*lines, f"- [A paper no listing holds]({UNLISTED})"]) + "\n")
     second = run_cli("archive", picks, "--from", MINICONF, "-o", root, "--config", world_config)
