@@ -41,7 +41,7 @@ def cmd_transcribe(args: argparse.Namespace, log: logging.Logger) -> int:
             if row.entry is not None and is_finished(layout, row) and selection.matches(row.source_url, row.entry.title)
         ]  # fmt: skip
         cancel = threading.Event()
-        transcriber = Transcriber(model_spec(stt))
+        transcriber = Transcriber(model_spec(stt), log)
         with ThreadPoolExecutor(stt.jobs, thread_name_prefix="transcribe") as pool:
 
             def submit(job: TranscribeJob) -> Future[Transcribed]:

@@ -123,7 +123,7 @@ def run_pipeline(
     stt = settings.transcribe if settings.transcribe.enabled else None
     if stt is not None:
         require_engine()  # the install hint before anything is downloaded, not an error per talk
-    transcriber = Transcriber(model_spec(stt)) if stt is not None and run.cluster is None else None
+    transcriber = Transcriber(model_spec(stt), run.log) if stt is not None and run.cluster is None else None
     layout = run.layout
     reporter = Reporter(total=selection.limit or len(refs), log=run.log, quiet=quiet)
     events = QueuedEvents(reporter.bytes)

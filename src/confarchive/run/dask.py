@@ -124,7 +124,7 @@ class RunPlugin(WorkerPlugin):
         threading.Thread(target=self._watch, args=(stop_event, cancel), name=f"{self.name}-watch", daemon=True).start()
         ocr = OcrPool(spec.settings) if spec.settings.ocr.enabled else None
         stt = spec.settings.transcribe
-        transcriber = Transcriber(model_spec(stt)) if stt.enabled else None  # loaded by the first transcription
+        transcriber = Transcriber(model_spec(stt), log) if stt.enabled else None  # loaded by its first job
         layout = Layout(spec.settings.archive_dir)
         return WorkContext(spec.settings, layout, http, log, cancel, events, ocr, transcriber)
 

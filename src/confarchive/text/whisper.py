@@ -22,6 +22,7 @@ Why it is done this way (measured in issue 25's prototype, docs/architecture.md)
 from __future__ import annotations
 
 import importlib.util
+import logging
 import os
 import threading
 import time
@@ -176,8 +177,9 @@ class Transcriber:
     ``close`` lets the model go (a Dask worker outlives the run that loaded it).
     """
 
-    def __init__(self, spec: ModelSpec) -> None:
+    def __init__(self, spec: ModelSpec, log: logging.Logger | None = None) -> None:
         self.spec = spec
+        self.log = log
         self._lock = threading.Lock()
         self._model: Model | None = None
         self._failure: ModelUnavailable | None = None
@@ -194,6 +196,8 @@ class Transcriber:
                     self._failure = exc
                     raise
                 self.loads += 1
+                if self.log is not None:
+                    self.log.debug("transcribe: model %s loaded in %.1f s", self._model.name, self._model.load_s)
             return self._model
 
     def close(self) -> None:

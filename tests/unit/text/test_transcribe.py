@@ -17,7 +17,7 @@ from confarchive.core.errors import Interrupted, UsageError
 from confarchive.text import captions, whisper
 from confarchive.text.captions import Cue, cues, vtt_text, write_vtt
 from confarchive.text.transcribe import SAMPLE_RATE, Transcript, Word, decode, tidy, transcribe, windows
-from confarchive.text.whisper import ModelSpec, ModelUnavailable, Transcriber, TranscribeError, load_model
+from confarchive.text.whisper import ModelSpec, ModelUnavailable, TranscribeError, Transcriber, load_model
 from tests.conftest import require_or_skip
 from tests.world import speech
 
@@ -142,7 +142,7 @@ def test_a_vtt_that_would_not_parse_never_replaces_the_old_one(tmp_path: Path, m
     final.write_text("WEBVTT\n\n00:00:01.000 --> 00:00:02.000\nold\n")
     # a bug that would write a broken cue: the check (webvtt-py, as search reads the file) stops it
     monkeypatch.setattr(captions, "vtt_text", lambda *a: "WEBVTT\n\n00:00:01.000 --> nonsense\nnew\n")
-    with pytest.raises(TranscribeError, match="not valid WebVTT|reads 0 cues"):
+    with pytest.raises(TranscribeError, match=r"not valid WebVTT|reads 0 cues"):
         write_vtt([Cue(1.0, 2.0, "new")], final, "en", "tiny.en", tmp_path / "tmp")
     assert final.read_text().endswith("old\n") and not list((tmp_path / "tmp").iterdir())
     (tmp_path / "full").write_text("a file where the temporary folder should be")
