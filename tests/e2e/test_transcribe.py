@@ -10,6 +10,7 @@ import os
 import signal
 import sqlite3
 import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -17,7 +18,7 @@ import webvtt
 
 from confarchive.media.subtitles import packet_hashes
 from confarchive.text.search import clock
-from tests.conftest import CliResult, require_or_skip, run_cli, start_cli
+from tests.conftest import CliResult, cli_env, require_or_skip, run_cli, start_cli
 from tests.world import World, speech
 from tests.world.assets import SPOKEN
 
@@ -303,3 +304,19 @@ def test_slides_read_and_speech_transcribed_both_end_in_the_talk(
     assert json.loads((root / e["video"]).parent.joinpath("talk.json").read_text())["subtitles"] == e["subtitles"]
     again = archive(world, world_config, root, "speech", extra=flags)
     assert "already archived" in again.stderr and heard(again.stderr) == 0  # the remuxed MP4 is known as done
+
+
+def test_without_the_extra_one_line_says_how_to_install_it_before_any_download(
+    world: World, world_config: Path, tmp_path: Path
+) -> None:
+    hide = "import sys; sys.modules['faster_whisper'] = None; from confarchive.cli import main; sys.exit(main())"
+    world.state.reset()
+    result = subprocess.run(
+        [sys.executable, "-c", hide, "archive", world.talks["speech"].url, "-o", str(tmp_path / "a"),
+         "--config", str(world_config), "--transcribe"],
+        capture_output=True, text=True, env=cli_env(), timeout=120, check=False,
+    )  # fmt: skip
+    assert result.returncode == 2 and "Traceback" not in result.stderr
+    (line,) = [x for x in result.stderr.splitlines() if "faster-whisper" in x]
+    assert "pip install 'confarchive[transcribe]'" in line
+    assert sum(world.state.requests.values()) == 0

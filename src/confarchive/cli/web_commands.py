@@ -167,8 +167,8 @@ def run_pipeline(
 def report_transcripts(tally: Tally, log: logging.Logger) -> None:
     """What speech to text came to, apart from the talks (a talk without a transcript is still done)."""
     silent = f" ({tally.silent} without speech)" if tally.silent else ""
-    log.info("transcribed %d talk(s)%s, %d transcription(s) failed", tally.transcribed, silent, len(tally.failed or ()))
-    for url, message in tally.failed or ():
+    log.info("transcribed %d talk(s)%s, %d transcription(s) failed", tally.transcribed, silent, len(tally.failed))
+    for url, message in tally.failed:
         log.warning("NO TRANSCRIPT %s: %s", url, message)
     if tally.unavailable is not None:
         log.error("no transcripts: %s", tally.unavailable)

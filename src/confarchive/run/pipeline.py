@@ -272,6 +272,7 @@ class Pipeline:
 
     def _completed(self, future: Future[object], store: Manifest) -> None:
         if self.stt is not None and future in self.stt.running:
+            self.reporter.settled(self.stt.running[future].title)  # type: ignore[index]
             self.stt.completed(future, store, self._search)  # type: ignore[arg-type]
             self._index_after_a_talk(store)
             return

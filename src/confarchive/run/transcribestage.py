@@ -15,7 +15,7 @@ import logging
 import threading
 from collections.abc import Callable
 from concurrent.futures import Future
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -71,6 +71,8 @@ def wanted(entry: TalkEntry, row: TranscriptRow | None, talks: str, layout: Layo
         return None
     if talks == "missing" and any(s.kind != MACHINE for s in entry.subtitles):
         return None
+    if row is None and any(s.kind == MACHINE and (layout.root / s.path).is_file() for s in entry.subtitles):
+        return None  # transcribed before the manifest was lost and rebuilt from talk.json
     if row is None or row.state != "done":
         return TranscribeJob(entry)
     if row.vtt is None:
@@ -147,7 +149,7 @@ class Tally:
 
     transcribed: int = 0
     silent: int = 0
-    failed: list[tuple[str, str]] | None = None
+    failed: list[tuple[str, str]] = field(default_factory=list)  # (talk URL, why)
     unavailable: str | None = None  # why no talk could be transcribed (the model)
 
     @property
@@ -166,7 +168,7 @@ class Transcriptions:
         self._submit = submit  # Stages.transcribe
         self.log = log
         self.running: dict[Future[Transcribed], TalkEntry] = {}
-        self.tally = Tally(failed=[])
+        self.tally = Tally()
         self.changed = False  # some entry got a transcript: the index and search data are written again
 
     def check_model(self) -> bool:
@@ -207,7 +209,6 @@ class Transcriptions:
             return  # interrupted: transcribed again next time
         store.record_transcript(row, outcome.entry, outcome.video_size)
         if row.state != "done":
-            assert self.tally.failed is not None
             self.tally.failed.append((entry.source_url, row.error or "unknown error"))
             self.log.warning("%s: no transcript: %s", entry.title, row.error)
             return

@@ -50,6 +50,7 @@ def test_what_a_done_talk_needs(layout: Layout) -> None:
     assert wanted(talk(), replace(DONE, vtt=None, note="no speech detected"), "missing", layout) is None
     assert wanted(talk(MACHINE), DONE, "missing", layout) is None  # done: never twice
     assert wanted(talk(MACHINE), DONE, "all", layout) is None
+    assert wanted(talk(MACHINE), None, "missing", layout) is None  # a manifest rebuilt from talk.json
 
 
 def test_a_finished_transcript_joins_a_remade_mp4_and_a_lost_one_is_made_again(layout: Layout) -> None:
