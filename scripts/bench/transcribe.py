@@ -10,9 +10,12 @@ offline) unless ``--model`` says otherwise:
             after a warm-up; the model's load time is measured apart.
   talk20    a 20-minute talk-like track, once, at 1 thread: the time a typical talk takes.
   run       the whole ``confarchive archive`` (real CLI, fixture world, ``--talks`` talks of ``--talk-seconds``
-            of speech each) with ``--transcribe`` against the baseline: the same talks archived without it,
-            in the same run, interleaved, median of ``--runs`` (fresh archive folders every time). The ratio
-            is the whole-run overhead of transcribing every talk.
+            of speech each) with ``--transcribe`` (``[transcribe] jobs`` of ``--stt-jobs``) against the
+            baseline: the same talks archived without it, in the same run, interleaved, median of ``--runs``
+            (fresh archive folders every time). The ratio is the whole-run overhead of transcribing every
+            talk; "audio s per added s" is how much speech each second it adds transcribes. The fixture
+            world is on this machine, so the baseline has no network time for transcription to overlap:
+            this is the overhead's upper bound, where a real conference's downloads would hide some of it.
 Every figure is printed with the load average at the time (``uptime``), since the machine is shared.
 
 Usage: .venv/bin/python scripts/bench/transcribe.py [--seconds 240] [--repeat 3] [--talks 4] [--talk-seconds 120]
@@ -141,35 +144,42 @@ def whole_run(args: argparse.Namespace, model_path: str, work: Path) -> tuple[li
         for i in range(args.talks)
     )
     world = World(work / "world", talks).start()
+    kinds = {"without": ()} | {f"jobs={j}": ("--transcribe", "--whisper-model", model_path) for j in args.stt_jobs}
+    times: dict[str, list[float]] = {kind: [] for kind in kinds}
+    loads: dict[str, list[str]] = {kind: [] for kind in kinds}
     try:
-        config = work / "config.toml"
-        config.write_text(world.config_toml())
         urls = work / "urls.txt"
         urls.write_text("".join(f"{t.url}\n" for t in talks))
-        with_stt: list[float] = []
-        without: list[float] = []
-        loads: list[str] = []
-        for n in range(args.runs):  # interleaved: a noisy moment hurts both
-            for flags, out in ((("--transcribe", "--whisper-model", model_path), with_stt), ((), without)):
-                root = work / f"archive-{n}-{len(flags)}"
-                loads.append(load())
+        for n in range(args.runs):  # interleaved: a noisy moment hurts every kind
+            for kind, flags in kinds.items():
+                config = work / f"config-{kind}.toml"
+                jobs = kind.removeprefix("jobs=") if flags else "1"
+                config.write_text(world.config_toml(f"\n[transcribe]\njobs = {jobs}\n"))
+                root = work / f"archive-{n}-{kind}"
+                loads[kind].append(load())
                 run = run_cli(["archive", "-i", str(urls), "-o", str(root), "-q", *flags], config)
-                if run.returncode != 0 or len(list(root.glob("*/*.machine.vtt" if flags else "*/*.mp4"))) != len(talks):
+                made = len(list(root.glob("*/*.machine.vtt" if flags else "*/*.mp4")))
+                if run.returncode != 0 or made != len(talks):
                     raise SystemExit(f"the archive run failed ({run.returncode}):\n{run.stderr_tail}")
-                out.append(run.wall_s)
+                times[kind].append(run.wall_s)
                 shutil.rmtree(root, ignore_errors=True)
     finally:
         world.stop()
-    ours, base = statistics.median(with_stt), statistics.median(without)
+    base = statistics.median(times["without"])
     audio = len(talks) * length
-    note = runs_note(with_stt, 3)
-    print(f"archive of {len(talks)} x {length:.0f} s talks: {ours:.1f} s with --transcribe, {base:.1f} s without "
-          f"({note}; loads {', '.join(loads)})", flush=True)  # fmt: skip
-    rows = [(f"archive {len(talks)} x {length:.0f} s talks, {note}", f"{ours:.1f} s (--transcribe)",
-             f"{base:.1f} s (without)", f"{ours / base:.2f}x")]  # fmt: skip
-    figures = {"talks": len(talks), "talk_s": round(length, 1), "with_s": with_stt, "without_s": without,
-               "overhead_s": round(ours - base, 1), "ratio": round(ours / base, 3),
-               "transcribed_audio_per_added_s": round(audio / max(ours - base, 1e-9), 1), "loads": loads}  # fmt: skip
+    rows: list[Row] = []
+    figures: dict[str, object] = {"talks": len(talks), "talk_s": round(length, 1), "times_s": times, "loads": loads}
+    for kind in kinds:
+        if kind == "without":
+            continue
+        ours, note = statistics.median(times[kind]), runs_note(times[kind], 3)
+        per_added = audio / max(ours - base, 1e-9)
+        print(f"archive of {len(talks)} x {length:.0f} s talks: {ours:.1f} s with --transcribe ({kind}), {base:.1f} s "
+              f"without ({note}; loads {', '.join(loads[kind])})", flush=True)  # fmt: skip
+        rows.append((f"archive {len(talks)} x {length:.0f} s talks, {kind}, {note}", f"{ours:.1f} s (--transcribe)",
+                     f"{base:.1f} s (without)", f"{ours / base:.1f}x; {per_added:.1f} audio s/added s"))  # fmt: skip
+        figures[kind] = {"overhead_s": round(ours - base, 1), "ratio": round(ours / base, 2),
+                         "audio_s_per_added_s": round(per_added, 1)}  # fmt: skip
     return rows, figures
 
 
@@ -182,6 +192,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--talks", type=int, default=4, help="talks in the whole-run comparison")
     parser.add_argument("--talk-seconds", type=float, default=120.0, help="speech in each of those talks")
     parser.add_argument("--runs", type=int, default=3, help="archive runs of each kind (median)")
+    parser.add_argument("--stt-jobs", type=int, nargs="+", default=[1, 2], help="[transcribe] jobs to compare")
+    parser.add_argument("--skip-engine", action="store_true", help="only the whole-run comparison")
     parser.add_argument("--json", type=Path, help="write the figures here")
     args = parser.parse_args(argv)
     if not speech.available():
@@ -193,7 +205,7 @@ def main(argv: list[str] | None = None) -> int:
     print(f"uptime: {load()}, {os.cpu_count()} cores, python {sys.version.split()[0]}, model {args.model}")
     work = Path(tempfile.mkdtemp(prefix="bench-transcribe-"))
     try:
-        rows, figures = engine(args, args.model, work)
+        rows, figures = ([], {}) if args.skip_engine else engine(args, args.model, work)
         more, run = whole_run(args, args.model, work)
     finally:
         shutil.rmtree(work, ignore_errors=True)
