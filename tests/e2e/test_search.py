@@ -139,6 +139,7 @@ def test_no_slide_is_read_twice_after_a_kill_or_a_rerun(world: World, world_conf
     assert _reads(again.stderr) == len(talk.slide_times_ms) - stored  # the stored ones are not read again
     third = run_cli("archive", talk.url, "-o", root, "--config", world_config, "--ocr", "-v")
     assert _reads(third.stderr) == 0
+    assert "already archived" in third.stderr  # the retitled MP4's new size was recorded: not archived again
     assert run_cli("index", "-o", root, "-v").returncode == 0
     assert search(root, "cosine")[1][0]["slide"] == 6
 

@@ -34,7 +34,7 @@ def test_legacy_player_answer(sample_archive: SampleArchive, world: World) -> No
     talk = world.talks["legacy"]
     entry = _check_video(sample_archive, world, talk)
     assert sample_archive.requests[f"/slideslive.com/player/{talk.pid}"] == 1  # JSON answer, understood
-    assert entry["subtitles"] == [{"language": "en", "path": f"{talk.title}/{talk.title}.en.vtt"}]
+    assert entry["subtitles"] == [{"language": "en", "path": f"{talk.title}/{talk.title}.en.vtt", "kind": "source"}]
     assert (sample_archive.root / entry["subtitles"][0]["path"]).read_bytes() == world.subtitles(talk)
 
 

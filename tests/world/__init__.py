@@ -13,7 +13,7 @@ from functools import cache
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from . import slidetext
+from . import slidetext, speech
 from .assets import make_clip, make_hls, make_m4a, make_pdf, make_video, slide_image, webvtt
 from .catalog import ACL_HOST, ALL_HOSTS, MEDIA_HOST, PAPER_HOST, SESSION_COOKIE, TALKS, YODA_HOST, FixtureTalk
 from .conferences import ConferenceRoutes
@@ -41,7 +41,7 @@ class World:
         """Serve on 127.0.0.1; ``media=False`` skips generating media (resolve-only benchmarks)."""
         self.cache.mkdir(parents=True, exist_ok=True)
         for talk in self.talks.values() if media else ():  # up front: a request must not wait for ffmpeg
-            if talk.has_video:
+            if talk.has_video and (not talk.speech or speech.available()):  # (speech tests need espeak-ng)
                 self.media_path(talk)
             for n, _ in talk.video_slides:
                 self.clip_path(talk, n)

@@ -13,6 +13,7 @@ from pathlib import Path
 
 from PIL import Image, ImageDraw, ImageFont
 
+from . import speech
 from .catalog import FixtureTalk
 
 SLIDE_SIZE = (640, 360)
@@ -51,7 +52,10 @@ def _tone(talk: FixtureTalk) -> list[str]:
 
 def make_m4a(talk: FixtureTalk, dest: Path) -> Path:
     """A direct audio file (the SlidesLive ``url`` service). A big one (benchmarks) is one minute of
-    encoded noise repeated by stream copy: encoding an hour of noise would take minutes."""
+    encoded noise repeated by stream copy: encoding an hour of noise would take minutes. A talk with
+    ``speech`` says its script (espeak-ng) at known times instead of a tone."""
+    if talk.speech and not dest.exists():
+        speech.build(talk.speech, talk.duration_ms / 1000, dest)
     if not dest.exists():
         dest.parent.mkdir(parents=True, exist_ok=True)
         tmp = dest.with_suffix(".tmp.m4a")

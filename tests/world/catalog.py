@@ -91,6 +91,7 @@ class FixtureTalk:
     linked: tuple[str, ...] = ()
     paper: str = "openreview"  # openreview (absolute), empty (citation_pdf_url=""), relative (/pdf/...)
     text_slides: tuple[str, ...] = ()  # slides with known text (tests/world/slidetext.py), by name
+    speech: str = ""  # its audio is espeak-ng speaking this script at known times (tests/world/speech.py)
 
     @property
     def sorted_times(self) -> tuple[int, ...]:
@@ -401,6 +402,23 @@ TALKS: tuple[FixtureTalk, ...] = (
         title="Slides Worth Reading", authors=("Karen Spärck Jones",),
         slide_times_ms=(0, 4000, 9250, 15000, 21000, 26500), duration_ms=30_000, media="url", subtitles=True,
         text_slides=("title", "method", "dark", "formula", "chart", "code"), in_sample=False,
+    ),
+    # -- speech to text (issue 25): espeak-ng speech at known times, words no slide shows ----------------
+    FixtureTalk(
+        name="speech", pid="99000170", forum="P70", page="chil", conference="CHIL 2021",
+        title="What the Speaker Said Aloud", authors=("Claude Shannon",),
+        slide_times_ms=(0, 20_000), duration_ms=40_000, media="url", speech="sentences", in_sample=False,
+    ),
+    FixtureTalk(
+        name="speech-silent", pid="99000171", forum="P71", page="chil", conference="CHIL 2021",
+        title="A Talk Where Nothing Is Said", authors=("John Cage",),
+        slide_times_ms=(0, 6_000), duration_ms=12_000, media="url", speech="silent", in_sample=False,
+    ),
+    FixtureTalk(
+        name="speech-subtitled", pid="99000172", forum="P72", page="chil", conference="CHIL 2021",
+        title="A Talk With Subtitles of Its Own", authors=("Hedy Lamarr",),
+        slide_times_ms=(0, 15_000), duration_ms=30_000, media="url", speech="others", subtitles=True,
+        in_sample=False,
     ),
     FixtureTalk(
         name="acl-novideo", pid="00000045", forum="demo.45", page="acl-novideo", conference="ACL 2020",

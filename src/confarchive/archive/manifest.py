@@ -64,6 +64,19 @@ CREATE TABLE IF NOT EXISTS collections (
     title  TEXT,
     seen   REAL
 );
+CREATE TABLE IF NOT EXISTS transcripts (
+    key       TEXT PRIMARY KEY,
+    state     TEXT NOT NULL,
+    model     TEXT,
+    language  TEXT,
+    vtt       TEXT,
+    vtt_size  INTEGER,
+    cues      INTEGER NOT NULL DEFAULT 0,
+    speech_s  REAL,
+    note      TEXT,
+    error     TEXT,
+    updated_at REAL
+);
 CREATE TABLE IF NOT EXISTS collection_papers (
     collection  TEXT NOT NULL,
     position    INTEGER NOT NULL,
@@ -88,6 +101,24 @@ class Row:
     video_size: int | None
     error_kind: str | None = None
     http_status: int | None = None
+
+
+@dataclass(frozen=True)
+class TranscriptRow:
+    """A talk's speech to text, as recorded once it was finished: ``done`` (with its WebVTT file, or a
+    note such as "no speech detected" and no file) or ``failed`` (``error``; the talk itself stays done).
+    No row: not transcribed yet, or cut short (it is then done again, whole)."""
+
+    key: TalkKey
+    state: str  # done | failed
+    model: str | None = None
+    language: str | None = None
+    vtt: str | None = None  # relative to the archive
+    vtt_size: int | None = None
+    cues: int = 0
+    speech_s: float | None = None
+    note: str | None = None
+    error: str | None = None
 
 
 def _entry(text: object) -> TalkEntry | None:
@@ -256,12 +287,40 @@ class Manifest:
         )
         self.add_source(key, source_url)
 
-    def update_entry(self, key: TalkKey, entry: TalkEntry) -> None:
-        """What is known of a done talk grew (its slide text): the row keeps its status."""
+    def update_entry(self, key: TalkKey, entry: TalkEntry, video_size: int | None = None) -> None:
+        """What is known of a done talk grew (its slide text, a transcript): the row keeps its status.
+        ``video_size``: the MP4 was remuxed (new chapter titles, a subtitle track) and has this size now."""
         self._db.execute(
-            "UPDATE talks SET entry = ?, updated_at = ? WHERE key = ?",
-            (json.dumps(entry.to_json()), time.time(), str(key)),
+            "UPDATE talks SET entry = ?, video_size = COALESCE(?, video_size), updated_at = ? WHERE key = ?",
+            (json.dumps(entry.to_json()), video_size, time.time(), str(key)),
         )
+
+    # -- speech to text ----------------------------------------------------------------------------------
+    _TRANSCRIPT_COLUMNS = "key, state, model, language, vtt, vtt_size, cues, speech_s, note, error"
+
+    def transcript(self, key: TalkKey) -> TranscriptRow | None:
+        cur = self._db.execute(f"SELECT {self._TRANSCRIPT_COLUMNS} FROM transcripts WHERE key = ?", (str(key),))
+        values = cur.fetchone()
+        return None if values is None else TranscriptRow(TalkKey.parse(values[0]), *values[1:])
+
+    def transcripts(self) -> list[TranscriptRow]:
+        cur = self._db.execute(f"SELECT {self._TRANSCRIPT_COLUMNS} FROM transcripts ORDER BY key")
+        return [TranscriptRow(TalkKey.parse(v[0]), *v[1:]) for v in cur.fetchall()]
+
+    def record_transcript(
+        self, row: TranscriptRow, entry: TalkEntry | None = None, video_size: int | None = None
+    ) -> None:
+        """Record a finished transcription and, in the same transaction, the talk's entry and MP4 size
+        that it changed (the MP4 got a subtitle track): a kill leaves both or neither."""
+        with self._db:
+            self._db.execute("BEGIN")
+            self._db.execute(
+                "INSERT OR REPLACE INTO transcripts VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                (str(row.key), row.state, row.model, row.language, row.vtt, row.vtt_size, row.cues, row.speech_s,
+                 row.note, row.error, time.time()),
+            )  # fmt: skip
+            if entry is not None:
+                self.update_entry(row.key, entry, video_size)
 
     def fail(self, key: TalkKey, source_url: str, failure: Failure, entry: TalkEntry | None) -> None:
         """Record a failure, unless the talk is done: a finished talk is never recorded as failed."""

@@ -44,6 +44,7 @@ def cmd_status(args: argparse.Namespace, log: logging.Logger) -> int:
     layout = existing_archive(args)
     with Manifest(layout.manifest) as store:
         rows = store.rows()
+        transcripts = store.transcripts()
     counts = Counter(r.status for r in rows)
     size = sum(p.stat().st_size for p in layout.root.rglob("*") if p.is_file())
     print(f"archive: {layout.root}")
@@ -57,6 +58,14 @@ def cmd_status(args: argparse.Namespace, log: logging.Logger) -> int:
         if row.status == "failed":
             kind = row.error_kind or "unknown"
             print(f"failed ({kind}): {row.source_url}: {row.last_error} (attempts: {row.attempts})")
+    if transcripts:
+        done = [t for t in transcripts if t.state == "done"]
+        silent = sum(t.vtt is None for t in done)
+        failed = [t for t in transcripts if t.state != "done"]
+        print(f"transcripts: {len(done)} done ({silent} without speech), {len(failed)} failed")
+        urls = {r.key: r.source_url for r in rows}
+        for t in failed:
+            print(f"no transcript: {urls.get(t.key, t.key)}: {t.error}")
     return 0
 
 

@@ -16,6 +16,7 @@ from collections.abc import Sequence
 from .. import __version__
 from ..core.errors import ConfarchiveError, UsageError
 from .folder_commands import cmd_index, cmd_ocr, cmd_search, cmd_serve, cmd_status
+from .transcribe_command import cmd_transcribe
 from .web_commands import cmd_archive, cmd_discover, cmd_resolve, cmd_retry
 
 EXAMPLES = """\
@@ -31,6 +32,7 @@ examples:
   confarchive status -o ~/talks/iclr2020
   confarchive retry -o ~/talks/iclr2020        # transient failures; --all retries permanent ones too
   confarchive search -o ~/talks/iclr2020 '"contrastive loss"'   # the moment it was on a slide or said
+  confarchive archive -i urls.txt --transcribe    # speech to text for talks without subtitles (the transcribe extra)
 
 A re-run of the same command resumes: finished talks are skipped without any request, failed and
 unfinished ones are tried again. Configuration (URL rewrites, SlidesLive endpoints, network limits)
@@ -80,6 +82,14 @@ def _jobs(parser: argparse.ArgumentParser) -> None:
     )  # fmt: skip
 
 
+def _whisper_model(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--whisper-model", metavar="NAME|PATH",
+        help="the speech-to-text model: a faster-whisper name (default tiny.en; fetched and cached on first use "
+        "where the network allows) or a model directory",
+    )  # fmt: skip
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="confarchive",
@@ -120,6 +130,13 @@ def build_parser() -> argparse.ArgumentParser:
         help="read every slide (Tesseract): chapters named by the slides' headings, a searchable slides PDF, "
         "slide text in search; costs about 0.1 s of CPU a slide, after each talk's MP4 is done",
     )  # fmt: skip
+    archive.add_argument(
+        "--transcribe", nargs="?", const="missing", choices=("missing", "all"), metavar="all",
+        help="speech to text (faster-whisper, offline) for every talk without subtitles of its own, after its MP4 is "
+        "done: a WebVTT file beside it, a subtitle track in it, captions in the player, what was said in search; "
+        "--transcribe=all also for talks with subtitles (a second track). Needs pip install 'confarchive[transcribe]'",
+    )  # fmt: skip
+    _whisper_model(archive)
     archive.add_argument(
         "--dry-run", action="store_true", help="list what would be archived (URL, title); download nothing"
     )
@@ -191,6 +208,18 @@ def build_parser() -> argparse.ArgumentParser:
     ocr.add_argument("--merge-jobs", type=int, metavar="N", help="talks read at once (default: one per core)")
     _common(ocr)
 
+    transcribe = sub.add_parser(
+        "transcribe", help="speech to text for the talks of an archive (subtitles, captions, search), resumably",
+        description="Transcribe the done talks of an archive that have no subtitles of their own (--all: every "
+        "talk): a machine WebVTT file beside each MP4, a subtitle track in it (a remux, no re-encoding), captions "
+        "in the player and what was said in search. A talk is transcribed once; stopped, it resumes.",
+    )  # fmt: skip
+    _output(transcribe)
+    transcribe.add_argument("--match", metavar="REGEX", help="only talks whose title or URL matches (case-insensitive)")
+    transcribe.add_argument("--all", action="store_true", help="also talks with subtitles of their own")
+    _whisper_model(transcribe)
+    _common(transcribe)
+
     search = sub.add_parser(
         "search", help="find the moment: titles, authors, abstracts, slide text and subtitles of an archive",
         description="Full-text search (SQLite FTS5, ranked by bm25). One line per hit: the talk, where "
@@ -220,11 +249,18 @@ def _configure_logging(args: argparse.Namespace) -> logging.Logger:
 COMMANDS = {
     "archive": cmd_archive, "discover": cmd_discover, "resolve": cmd_resolve, "status": cmd_status,
     "retry": cmd_retry, "index": cmd_index, "serve": cmd_serve, "search": cmd_search, "ocr": cmd_ocr,
+    "transcribe": cmd_transcribe,
 }  # fmt: skip
 
 
+def _bare_transcribe(argv: Sequence[str]) -> list[str]:
+    """``--transcribe`` alone is ``--transcribe=missing``: said so before parsing, argparse would take
+    the URL after it for the option's value."""
+    return ["--transcribe=missing" if arg == "--transcribe" else arg for arg in argv]
+
+
 def main(argv: Sequence[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)
+    args = build_parser().parse_args(_bare_transcribe(sys.argv[1:] if argv is None else argv))
     log = _configure_logging(args)
     try:
         return COMMANDS[args.command](args, log)

@@ -29,7 +29,9 @@ from ..run.pipeline import Pipeline, Summary
 from ..run.progress import Reporter
 from ..run.selection import Selection
 from ..run.stages import WorkContext
+from ..run.transcribestage import Tally, model_spec
 from ..text.ocr import require_tesseract
+from ..text.whisper import Transcriber, require_engine
 
 
 def settings_of(args: argparse.Namespace) -> Settings:
@@ -48,7 +50,23 @@ def settings_of(args: argparse.Namespace) -> Settings:
     )  # fmt: skip
     if getattr(args, "ocr", False) and not settings.ocr.enabled:
         settings = replace(settings, ocr=replace(settings.ocr, enabled=True))
-    return settings
+    return _with_transcription(args, settings)
+
+
+def _with_transcription(args: argparse.Namespace, settings: Settings) -> Settings:
+    """``--transcribe[=missing|all]`` and ``--whisper-model`` over the ``[transcribe]`` configuration."""
+    talks: str | None = getattr(args, "transcribe", None)
+    model: str | None = getattr(args, "whisper_model", None)
+    stt = settings.transcribe
+    if talks is not None:
+        stt = replace(stt, enabled=True, talks=talks)
+    if model is not None:
+        if not model.strip():
+            raise UsageError("--whisper-model needs a model name or a model directory")
+        if hasattr(args, "transcribe") and not stt.enabled:
+            raise UsageError("--whisper-model is for transcripts: add --transcribe (or [transcribe] enabled = true)")
+        stt = replace(stt, model=model)
+    return replace(settings, transcribe=stt)
 
 
 def _open(args: argparse.Namespace, log: logging.Logger, settings: Settings) -> AbstractContextManager[RunContext]:
@@ -91,7 +109,7 @@ def cmd_archive(args: argparse.Namespace, log: logging.Logger) -> int:
             failures = dry_run(refs, run.resolver(), selection, settings.jobs, sys.stdout, log)
             return 0 if not failures and not rejected else 1
         summary = run_pipeline(run, refs, selection, quiet=args.quiet, strict=args.strict)
-    return 0 if summary.ok and not rejected else 1
+    return 0 if summary.ok and summary.transcripts.ok and not rejected else 1
 
 
 def run_pipeline(
@@ -102,6 +120,10 @@ def run_pipeline(
     require_tool("ffprobe", run.settings.tools.ffprobe)
     settings = absolute_archive(run.settings)
     ocr = OcrPool(settings) if settings.ocr.enabled else None
+    stt = settings.transcribe if settings.transcribe.enabled else None
+    if stt is not None:
+        require_engine()  # the install hint before anything is downloaded, not an error per talk
+    transcriber = Transcriber(model_spec(stt), run.log) if stt is not None and run.cluster is None else None
     layout = run.layout
     reporter = Reporter(total=selection.limit or len(refs), log=run.log, quiet=quiet)
     events = QueuedEvents(reporter.bytes)
@@ -109,9 +131,11 @@ def run_pipeline(
     if run.cluster is not None:
         stages = run.cluster.stages(run.resolver(), events, run.cancel, jobs)
     else:
-        ctx = WorkContext(settings, layout, run.http, run.log, run.cancel, events, ocr)
+        ctx = WorkContext(settings, layout, run.http, run.log, run.cancel, events, ocr, transcriber)
         stages = LocalStages(run.resolver(), ctx, jobs)
-    pipeline = Pipeline(layout, stages, events, reporter, run.log, selection, jobs, strict, ocr=ocr is not None)
+    pipeline = Pipeline(
+        layout, stages, events, reporter, run.log, selection, jobs, strict, ocr=ocr is not None, transcribe=stt
+    )
     try:
         summary = pipeline.run(refs)
     except KeyboardInterrupt:
@@ -121,6 +145,8 @@ def run_pipeline(
         reporter.close()
         if ocr is not None:
             ocr.close()
+        if transcriber is not None:
+            transcriber.close()
     run.log.info(
         "archived %d talk(s), %d already done, %d failed; archive: %s",
         summary.done, summary.skipped, len(summary.failed), layout.root,
@@ -133,7 +159,19 @@ def run_pipeline(
         )
     if summary.halted:
         run.log.error("the run stopped early: %s", summary.halted)
+    if stt is not None:
+        report_transcripts(summary.transcripts, run.log)
     return summary
+
+
+def report_transcripts(tally: Tally, log: logging.Logger) -> None:
+    """What speech to text came to, apart from the talks (a talk without a transcript is still done)."""
+    silent = f" ({tally.silent} without speech)" if tally.silent else ""
+    log.info("transcribed %d talk(s)%s, %d transcription(s) failed", tally.transcribed, silent, len(tally.failed))
+    for url, message in tally.failed:
+        log.warning("NO TRANSCRIPT %s: %s", url, message)
+    if tally.unavailable is not None:
+        log.error("no transcripts: %s", tally.unavailable)
 
 
 def cmd_retry(args: argparse.Namespace, log: logging.Logger) -> int:
@@ -158,7 +196,7 @@ def cmd_retry(args: argparse.Namespace, log: logging.Logger) -> int:
     refs = [TalkRef(r.source_url, None if r.key.provisional else r.key) for r in chosen]
     with _open(args, log, settings) as run:
         summary = run_pipeline(run, refs, Selection(), quiet=args.quiet)
-    return 0 if summary.ok and not left else 1
+    return 0 if summary.ok and summary.transcripts.ok and not left else 1
 
 
 def cmd_discover(args: argparse.Namespace, log: logging.Logger) -> int:

@@ -70,7 +70,7 @@ class TalkEntry:
             "paper_pdf": self.paper_pdf,
             "slides_pdf": self.slides_pdf,
             "abstract": self.abstract,
-            "subtitles": [{"language": s.language, "path": s.path} for s in self.subtitles],
+            "subtitles": [{"language": s.language, "path": s.path, "kind": s.kind} for s in self.subtitles],
             "paper_urls": list(self.paper_urls),
             "collections": list(self.collections),
         }
@@ -104,7 +104,7 @@ class TalkEntry:
             slides_pdf=_text(data.get("slides_pdf")),
             abstract=_text(data.get("abstract")),
             subtitles=tuple(
-                SubtitleFile(str(s["language"]), str(s["path"]))
+                SubtitleFile(str(s["language"]), str(s["path"]), str(s.get("kind") or "source"))
                 for s in data.get("subtitles") or ()
                 if isinstance(s, Mapping) and "language" in s and "path" in s
             ),

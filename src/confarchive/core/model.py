@@ -255,10 +255,12 @@ class MediaFile:
 
 @dataclass(frozen=True)
 class SubtitleFile:
-    """A subtitle track saved beside the MP4 (``path`` relative to the archive)."""
+    """A subtitle track saved beside the MP4 (``path`` relative to the archive). ``kind`` says where it
+    came from: ``source`` (the talk's own) or ``machine`` (speech to text, ``archive --transcribe``)."""
 
     language: str
     path: str
+    kind: str = "source"
 
 
 @dataclass(frozen=True)

@@ -77,6 +77,30 @@ class OcrSettings:
     tessdata: str = ""  # where the models are; empty: TESSDATA_PREFIX, else the usual system folders
 
 
+TRANSCRIBE_TALKS = ("missing", "all")
+
+
+@dataclass(frozen=True)
+class TranscribeSettings:
+    """Speech to text (``archive --transcribe``, ``confarchive transcribe``; the transcribe extra).
+    Measured on 2 cores with tiny.en: one thread per transcription was the most efficient (13x real time)."""
+
+    enabled: bool = False  # transcribe in archive runs (as --transcribe)
+    talks: str = "missing"  # missing: talks without subtitles of their own; all: those too (a second track)
+    model: str = "tiny.en"  # a name faster-whisper knows (fetched on first use) or a model directory
+    compute_type: str = "int8"  # CTranslate2's weights on the CPU: int8 is the quickest, float32 the most exact
+    threads: int = 1  # CPU threads of one transcription
+    jobs: int = 1  # talks transcribed at once, beside downloads and merges
+
+    def __post_init__(self) -> None:
+        if self.talks not in TRANSCRIBE_TALKS:
+            raise UsageError(f"config: [transcribe] talks must be one of {', '.join(TRANSCRIBE_TALKS)}")
+        if self.threads < 1 or self.jobs < 1:
+            raise UsageError("config: [transcribe] threads and jobs must be at least 1")
+        if not self.model.strip():
+            raise UsageError("config: [transcribe] model must name a model or a model directory")
+
+
 @dataclass(frozen=True)
 class ToolSettings:
     ffmpeg: str = "ffmpeg"
@@ -99,6 +123,7 @@ class Settings:
     network: NetworkSettings = field(default_factory=NetworkSettings)
     tools: ToolSettings = field(default_factory=ToolSettings)
     ocr: OcrSettings = field(default_factory=OcrSettings)
+    transcribe: TranscribeSettings = field(default_factory=TranscribeSettings)
 
 
 def config_path(explicit: str | None, environ: dict[str, str] | os._Environ[str]) -> Path | None:
@@ -140,7 +165,7 @@ def _section(cls: type, data: Any, where: str) -> Any:
 
 def parse_config(data: dict[str, Any]) -> dict[str, Any]:
     """Turn a parsed TOML document into Settings keyword arguments."""
-    allowed = {"rewrite", "slideslive", "network", "tools", "ocr"}
+    allowed = {"rewrite", "slideslive", "network", "tools", "ocr", "transcribe"}
     unknown = sorted(set(data) - allowed)
     if unknown:
         raise UsageError(f"config: unknown section(s): {', '.join(unknown)}")
@@ -161,6 +186,8 @@ def parse_config(data: dict[str, Any]) -> dict[str, Any]:
         out["tools"] = _section(ToolSettings, data["tools"], "tools")
     if "ocr" in data:
         out["ocr"] = _section(OcrSettings, data["ocr"], "ocr")
+    if "transcribe" in data:
+        out["transcribe"] = _section(TranscribeSettings, data["transcribe"], "transcribe")
     return out
 
 

@@ -41,9 +41,11 @@ from ..core.outcome import TalkResult
 from ..core.politeness import ClusterHostLimiter
 from ..core.settings import Settings
 from ..sites.resolve import Resolver
+from ..text.whisper import Transcriber
 from .executors import LocalResolution, QueuedEvents
 from .ocrstage import OcrPool
 from .stages import Fetched, WorkContext, fetch_talk, guarded, merge_talk, read_slides
+from .transcribestage import Transcribed, TranscribeJob, model_spec, transcribe_in
 
 WATCH_S = 0.5  # how often a worker looks at the run's cancel event (Ctrl-C stops within this)
 FLUSH_S = 0.5  # how often a worker sends its byte count
@@ -121,7 +123,10 @@ class RunPlugin(WorkerPlugin):
         stop_event = Event(f"{self.name}-cancel", client=client)
         threading.Thread(target=self._watch, args=(stop_event, cancel), name=f"{self.name}-watch", daemon=True).start()
         ocr = OcrPool(spec.settings) if spec.settings.ocr.enabled else None
-        return WorkContext(spec.settings, Layout(spec.settings.archive_dir), http, log, cancel, events, ocr)
+        stt = spec.settings.transcribe
+        transcriber = Transcriber(model_spec(stt), log) if stt.enabled else None  # loaded by its first job
+        layout = Layout(spec.settings.archive_dir)
+        return WorkContext(spec.settings, layout, http, log, cancel, events, ocr, transcriber)
 
     def _watch(self, stop_event: Any, cancel: threading.Event) -> None:
         while not self._stop.is_set():
@@ -138,6 +143,8 @@ class RunPlugin(WorkerPlugin):
             self._ctx.http.close()
             if self._ctx.ocr is not None:
                 self._ctx.ocr.close()
+            if self._ctx.transcriber is not None:
+                self._ctx.transcriber.close()  # the worker outlives the run: its model goes with it
 
 
 def _context(run: str) -> WorkContext:
@@ -171,6 +178,12 @@ def remote_read(run: str, entry: TalkEntry) -> TalkResult:
     ctx = _context(run)
     with _talk_lock(ctx, entry.key):
         return read_slides(entry, ctx)
+
+
+def remote_transcribe(run: str, job: TranscribeJob) -> Transcribed:
+    ctx = _context(run)
+    with _talk_lock(ctx, job.entry.key):
+        return transcribe_in(job, ctx)
 
 
 def parse_address(executor: str) -> str:
@@ -286,6 +299,9 @@ class DaskStages(LocalResolution):
 
     def read(self, entry: TalkEntry) -> Future[TalkResult]:
         return self._merge.submit(remote_read, self.cluster.spec.run, entry)
+
+    def transcribe(self, job: TranscribeJob) -> Future[Transcribed]:
+        return self._merge.submit(remote_transcribe, self.cluster.spec.run, job)
 
     def cancel(self) -> None:
         super().cancel()

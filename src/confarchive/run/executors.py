@@ -25,6 +25,7 @@ from ..core.model import Expansion, Talk, TalkKey, TalkRef
 from ..core.outcome import TalkResult, failure_of
 from ..sites.resolve import Resolver
 from .stages import Fetched, WorkContext, fetch_talk, guarded, merge_talk, read_slides
+from .transcribestage import Transcribed, TranscribeJob, transcribe_in
 
 
 class Stages(Protocol):
@@ -45,6 +46,8 @@ class Stages(Protocol):
     def merge(self, job: Fetched) -> Future[Fetched | TalkResult]: ...
 
     def read(self, entry: TalkEntry) -> Future[TalkResult]: ...
+
+    def transcribe(self, job: TranscribeJob) -> Future[Transcribed]: ...
 
     def cancel(self) -> None: ...
 
@@ -135,6 +138,7 @@ class LocalStages(LocalResolution):
         self._merge_jobs = merge_workers(merge_jobs or ctx.settings.merge_jobs)
         self._io = ThreadPoolExecutor(self._jobs, thread_name_prefix="talk")
         self._cpu = ThreadPoolExecutor(self._merge_jobs, thread_name_prefix="merge")
+        self._stt: ThreadPoolExecutor | None = None  # made by the first transcription
 
     @property
     def fetch_slots(self) -> int:
@@ -153,7 +157,16 @@ class LocalStages(LocalResolution):
     def read(self, entry: TalkEntry) -> Future[TalkResult]:
         return self._cpu.submit(read_slides, entry, self.ctx)
 
+    def transcribe(self, job: TranscribeJob) -> Future[Transcribed]:
+        """Speech to text in a pool of its own (CPU-bound, one thread per talk by default): it never
+        takes a merge's place, and a download never waits for it."""
+        if self._stt is None:
+            self._stt = ThreadPoolExecutor(self.ctx.settings.transcribe.jobs, thread_name_prefix="transcribe")
+        return self._stt.submit(transcribe_in, job, self.ctx)
+
     def close(self) -> None:
         super().close()
         for pool in (self._io, self._cpu):
             pool.shutdown(wait=True, cancel_futures=True)
+        if self._stt is not None:
+            self._stt.shutdown(wait=True, cancel_futures=True)

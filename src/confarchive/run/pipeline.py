@@ -34,12 +34,14 @@ from ..core.errors import ErrorKind, is_disk_full
 from ..core.layout import Layout, write_if_changed
 from ..core.model import Expansion, Talk, TalkKey, TalkRef
 from ..core.outcome import DISK_FULL, Status, TalkResult
+from ..core.settings import TranscribeSettings
 from ..text.search import SearchIndex
 from .executors import QueuedEvents, Stages
 from .ocrstage import needs_ocr
 from .progress import Reporter
 from .selection import Selection
 from .stages import Fetched
+from .transcribestage import Tally, Transcriptions
 
 # The index lists every talk, so writing it costs O(talks) (measured: 10 ms for 200 talks): written
 # after every talk, a run of thousands would be quadratic. It is written after a talk finishes unless
@@ -56,6 +58,7 @@ class Summary:
     interrupted: bool = False
     halted: str | None = None  # why the run stopped early (a full disk, --strict)
     unmatched: int = 0  # papers of reading lists that no listing has a talk for (reported, not failures)
+    transcripts: Tally = field(default_factory=Tally)  # speech to text, reported apart from the talks
 
     @property
     def ok(self) -> bool:
@@ -76,6 +79,7 @@ class Pipeline:
     def __init__(
         self, layout: Layout, stages: Stages, events: QueuedEvents, reporter: Reporter, log: logging.Logger,
         selection: Selection | None = None, jobs: int = 2, strict: bool = False, ocr: bool = False,
+        transcribe: TranscribeSettings | None = None,
     ) -> None:  # fmt: skip
         self.layout = layout
         self.stages = stages
@@ -104,6 +108,10 @@ class Pipeline:
         self._index_cost = 0.0
         self._sources_changed: set[TalkKey] = set()  # done talks whose talk.json must list a new URL
         self._papers_seen = False  # a reading list (or a paper) was read: talk.json and search learn it
+        # speech to text of done talks (--transcribe), after their slides are read when both are asked for
+        self.stt = Transcriptions(transcribe, stages.transcribe, log) if transcribe is not None else None
+        if self.stt is not None:
+            self.summary.transcripts = self.stt.tally
 
     # -- the run ---------------------------------------------------------------------------------------
     def run(self, refs: Iterable[TalkRef]) -> Summary:
@@ -113,6 +121,8 @@ class Pipeline:
             self._search = search
             if fresh:
                 rebuild_rows(store, self.layout)  # a lost database: talk.json files say what is done
+            if self.stt is not None:
+                self.stt.check_model()  # before any talk: a missing model is said once, the run goes on
             try:
                 self._loop(store)
             except Exception as exc:  # the coordinator's own writes (manifest, index) on a full disk
@@ -135,7 +145,7 @@ class Pipeline:
                     # the player's search data costs O(archive): written again only when a talk changed
                     changed = (
                         self.summary.done or self.summary.failed or self._sources_changed or self._read_any
-                        or self._papers_seen
+                        or self._papers_seen or (self.stt is not None and self.stt.changed)
                     )  # fmt: skip
                     write_index(self.layout, Catalog.read(store), search if changed else None)
                 except Exception as exc:  # OSError, or SQLite's "database or disk is full"
@@ -150,7 +160,7 @@ class Pipeline:
             if not self._busy():
                 break  # admission took everything it could: nothing left, or --limit reached
             held = [f for f in self._expanding if not f.done()]  # done ones wait for those before them
-            futures = [*held, *self._resolving, *self._fetching, *self._merging, *self._reading]
+            futures = [*held, *self._resolving, *self._fetching, *self._merging, *self._reading, *self._stt_running]
             done, _ = wait(futures, timeout=0.5, return_when=FIRST_COMPLETED) if futures else (set(), set())
             self._drain(store)
             self._expansions_in_order(store)
@@ -164,7 +174,11 @@ class Pipeline:
     def _busy(self) -> bool:
         return bool(
             self._expanding or self._resolving or self._fetching or self._merging or self._ready or self._reading
-        )
+        ) or bool(self._stt_running)
+
+    @property
+    def _stt_running(self) -> dict[Future[object], TalkEntry]:
+        return self.stt.running if self.stt is not None else {}  # type: ignore[return-value]
 
     # -- admission -------------------------------------------------------------------------------------
     def _room(self) -> int:
@@ -226,8 +240,8 @@ class Pipeline:
         self.summary.skipped += 1
         self.reporter.skipped(url)
         row = store.get(key)
-        if self.ocr and row is not None and row.entry is not None and needs_ocr(row.entry, self.layout):
-            self._read(row.entry)  # archived before --ocr, or cut short while its slides were read
+        if row is not None and row.entry is not None:
+            self._after_done(row.entry, store)  # archived before --ocr/--transcribe, or cut short meanwhile
 
     def _take_talk(self, ref: TalkRef, store: Manifest) -> None:
         """An expanded talk: resolved unless it is done, or already taken this run."""
@@ -257,6 +271,11 @@ class Pipeline:
                 self._finished(outcome, store)  # type: ignore[arg-type]
 
     def _completed(self, future: Future[object], store: Manifest) -> None:
+        if self.stt is not None and future in self.stt.running:
+            self.reporter.settled(self.stt.running[future].title)  # type: ignore[index]
+            self.stt.completed(future, store, self._search)  # type: ignore[arg-type]
+            self._index_after_a_talk(store)
+            return
         if future in self._reading:
             self._reading.pop(future)
             self._slides_read(future.result(), store)  # type: ignore[arg-type]
@@ -296,6 +315,18 @@ class Pipeline:
         self.reporter.stage(talk.title, "resolved")
         self._ready.append((talk, folder))
 
+    def _after_done(self, entry: TalkEntry, store: Manifest) -> None:
+        """A done talk's extras: its slides read (--ocr), then what was said (--transcribe). One after the
+        other, because each remuxes the MP4 and grows the entry the other would start from."""
+        if self.ocr and needs_ocr(entry, self.layout):
+            self._read(entry)
+        else:
+            self._transcribe(entry, store)
+
+    def _transcribe(self, entry: TalkEntry, store: Manifest) -> None:
+        if self.stt is not None and self.stt.offer(entry, store, self.layout):
+            self.reporter.stage(entry.title, "transcribe")
+
     def _read(self, entry: TalkEntry) -> None:
         """Read a done talk's slides in the CPU pool; its MP4 is already there."""
         self._reading[self.stages.read(entry)] = entry.key
@@ -304,8 +335,12 @@ class Pipeline:
     def _slides_read(self, result: TalkResult, store: Manifest) -> None:
         if result.entry is not None and result.failure is None:
             self._read_any = True
-            store.update_entry(result.key, result.entry)
+            video = self.layout.root / result.entry.video if result.entry.video else None
+            size = video.stat().st_size if video is not None and video.is_file() else None  # retitled: a new size
+            store.update_entry(result.key, result.entry, size)
             self._search.update(result.entry.with_sources(store.sources_of(result.key)))
+        if result.entry is not None:
+            self._transcribe(result.entry, store)  # read or not, the slides are done with: its turn now
 
     def _drain(self, store: Manifest) -> None:
         for key, stage in self.events.drain():
@@ -349,16 +384,18 @@ class Pipeline:
             store.finish(result.key, result.source_url, result.entry, size)
             self._search.update(result.entry)  # searchable as soon as it is done
             self.summary.done += 1
-            if self.ocr:
-                self._read(result.entry)
+            self._after_done(result.entry, store)
         elif failure is not None:
             store.fail(result.key, result.source_url, failure, result.entry)
             self.summary.failed.append((result.source_url, failure.message, failure.kind))
             if self.strict:
                 self._halt(f"stopped at the first failure (--strict): {result.source_url}")
         self._titles.pop(result.key, None)  # nothing of a finished talk stays in memory
+        self._index_after_a_talk(store)
+        self.reporter.finished(result)
+
+    def _index_after_a_talk(self, store: Manifest) -> None:
         started = time.monotonic()
         if started - self._index_at >= INDEX_BUDGET * self._index_cost:
             write_index(self.layout, Catalog.read(store))
             self._index_at, self._index_cost = started, time.monotonic() - started
-        self.reporter.finished(result)

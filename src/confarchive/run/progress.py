@@ -63,6 +63,14 @@ class Reporter:
         else:
             self._write(logging.DEBUG if stage == "resolved" else logging.INFO, f"{stage}: {title}")
 
+    def settled(self, title: str) -> None:
+        """A done talk's later step (its slides read, its transcript) is over: its line goes, nothing is counted."""
+        if self._live:
+            with self._lock:
+                bar = self._bars.pop(title, None)
+                if bar is not None:
+                    bar.close()
+
     def finished(self, result: TalkResult) -> None:
         self._count()
         title = result.entry.title if result.entry is not None else result.source_url

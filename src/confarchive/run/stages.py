@@ -33,6 +33,7 @@ from ..fetch.files import fetch_slide
 from ..fetch.media import AUDIO_FORMAT, VIDEO_AND_AUDIO_FORMAT, MediaContext, download_media
 from ..media.merge import MergeJob, TalkTags, merge
 from ..media.timing import plan_slides
+from ..text.whisper import Transcriber
 from .ocrstage import OcrPool, ocr_talk
 
 
@@ -55,6 +56,7 @@ class WorkContext:
     cancel: threading.Event
     events: Events
     ocr: OcrPool | None = None  # slide text (archive --ocr); None: no OCR in this run
+    transcriber: Transcriber | None = None  # speech to text (archive --transcribe): this process's model
 
     @property
     def media(self) -> MediaContext:

@@ -2,16 +2,17 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from confarchive.archive.manifest import Manifest
+from confarchive.archive.manifest import Manifest, TranscriptRow
 from confarchive.archive.naming import safe_name
 from confarchive.core.entry import TalkEntry
 from confarchive.core.errors import ErrorKind
-from confarchive.core.model import TalkKey
+from confarchive.core.model import SubtitleFile, TalkKey
 from confarchive.core.outcome import Failure
 
 
@@ -60,3 +61,33 @@ def test_every_url_that_led_to_a_talk_is_kept_and_a_done_talk_is_never_failed(tm
         store.fail(key(2), "https://conf/poster_1.html", Failure(ErrorKind.PERMANENT, "HTTP 404", 404), None)
         row = store.get(key(2))
         assert (row.status, row.error_kind, row.http_status, row.last_error) == ("failed", "permanent", 404, "HTTP 404")
+
+
+def test_a_transcript_is_recorded_with_the_entry_and_the_new_video_size(tmp_path: Path) -> None:
+    path = tmp_path / "m.sqlite"
+    talk = TalkEntry(key(1), "A talk", "https://x/1", status="done", video="A talk/A talk.mp4")
+    with Manifest(path) as store:
+        store.claim(key(1), "https://x/1", "A talk")
+        store.finish(key(1), "https://x/1", talk, 1000)
+        assert store.transcript(key(1)) is None  # not transcribed yet
+        machine = SubtitleFile("en", "A talk/A talk.en.machine.vtt", "machine")
+        row = TranscriptRow(key(1), "done", "tiny.en", "en", machine.path, 321, 4, 12.5)
+        store.record_transcript(row, replace(talk, subtitles=(machine,)), 1400)
+        store.record_transcript(TranscriptRow(key(2), "done", "tiny.en", "en", note="no speech detected"))
+    with Manifest(path) as reopened:
+        assert reopened.transcript(key(1)) == row and reopened.get(key(1)).video_size == 1400
+        assert reopened.get(key(1)).entry.subtitles == (machine,)
+        assert [t.note for t in reopened.transcripts()] == [None, "no speech detected"]
+        reopened.update_entry(key(1), talk)  # an entry alone keeps the recorded size
+        assert reopened.get(key(1)).video_size == 1400
+
+
+def test_subtitles_say_their_kind_and_older_entries_read_as_the_source_s() -> None:
+    machine = SubtitleFile("en", "t/t.en.machine.vtt", "machine")
+    subtitles = (SubtitleFile("en", "t/t.en.vtt"), machine)
+    entry = TalkEntry(key(1), "t", "https://x/1", ("https://x/1",), subtitles=subtitles)
+    data = entry.to_json()
+    assert [s["kind"] for s in data["subtitles"]] == ["source", "machine"]
+    assert TalkEntry.from_json(data) == entry
+    data["subtitles"] = [{"language": "en", "path": "t/t.en.vtt"}]  # written before kinds existed
+    assert TalkEntry.from_json(data).subtitles == (SubtitleFile("en", "t/t.en.vtt", "source"),)

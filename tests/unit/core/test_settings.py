@@ -14,6 +14,7 @@ from confarchive.core.settings import (
     Settings,
     SlidesLiveSettings,
     ToolSettings,
+    TranscribeSettings,
     config_path,
     load_settings,
     parse_config,
@@ -107,6 +108,12 @@ def test_network_int_accepted_for_float() -> None:
     assert isinstance(net.timeout_s, float)
 
 
+def test_transcribe_section_and_its_measured_defaults() -> None:
+    assert TranscribeSettings() == TranscribeSettings(False, "missing", "tiny.en", "int8", 1, 1)
+    stt = parse("[transcribe]\nenabled = true\ntalks = 'all'\nmodel = '/models/small.en'\njobs = 2\n")["transcribe"]
+    assert stt == TranscribeSettings(enabled=True, talks="all", model="/models/small.en", jobs=2)
+
+
 def test_tools_section() -> None:
     tools = parse('[tools]\nffmpeg = "/opt/ff/ffmpeg"\n')["tools"]
     assert tools == ToolSettings(ffmpeg="/opt/ff/ffmpeg")
@@ -120,6 +127,7 @@ def test_tools_section() -> None:
         ("[slideslive]\nplayer_url = 'x'\n", "player_url"),
         ("[network]\ntimeout = 3\n", "timeout"),
         ("[tools]\nffmpg = 'x'\n", "ffmpg"),
+        ("[transcribe]\nthread = 2\n", "thread"),
     ],
 )
 def test_unknown_section_or_key_is_a_usage_error_naming_it(text: str, named: str) -> None:
@@ -142,6 +150,11 @@ def test_unknown_section_or_key_is_a_usage_error_naming_it(text: str, named: str
         "[slideslive]\nplayer_urls = [['nested']]\n",
         "[slideslive]\nvimeo_url = ['a', 'b']\n",
         "[tools]\nffmpeg = 1\n",
+        "[transcribe]\nenabled = 'yes'\n",
+        "[transcribe]\ntalks = 'some'\n",
+        "[transcribe]\nthreads = 0\n",
+        "[transcribe]\njobs = 0\n",
+        "[transcribe]\nmodel = ' '\n",
         "slideslive = 5\n",
         "network = 'fast'\n",
         "[rewrite]\nprefix = 'a'\nreplacement = 'b'\n",  # a table, not an array of tables

@@ -266,7 +266,22 @@
     const src = inline !== null ? "data:text/vtt;charset=utf-8," + encodeURIComponent(inline) : fileUrl(path);
     if (!src) return null;
     const lang = text(sub.language);
-    return el("track", { kind: "subtitles", src, srclang: lang || null, label: lang || "Subtitles" });
+    if (sub.kind !== "machine") {
+      return el("track", { kind: "subtitles", src, srclang: lang || null, label: lang || "Subtitles" });
+    }
+    // a machine transcript says so wherever it is chosen: "English (machine)"
+    const label = `${languageName(lang) || "Transcript"} (machine)`;
+    return el("track", { kind: "subtitles", src, srclang: lang || null, label, "data-kind": "machine" });
+  }
+
+  /** "English" for "en" (the page speaks English); the code itself when the browser cannot say. */
+  function languageName(code) {
+    if (!code) return null;
+    try {
+      return new Intl.DisplayNames(["en"], { type: "language" }).of(code) || code;
+    } catch {
+      return code;
+    }
   }
 
   /** A talk; `previous` is the view it was opened from: a reading list holding it is where it leads back. */
