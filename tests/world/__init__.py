@@ -15,11 +15,12 @@ from urllib.parse import urlsplit
 
 from . import slidetext, speech
 from .assets import make_clip, make_hls, make_m4a, make_pdf, make_video, slide_image, webvtt
-from .catalog import ACL_HOST, ALL_HOSTS, MEDIA_HOST, PAPER_HOST, SESSION_COOKIE, TALKS, YODA_HOST, FixtureTalk
+from .catalog import ACL_HOST, ALL_HOSTS, MEDIA_HOST, PAPER_HOST, SESSION_COOKIE, YODA_HOST, FixtureTalk
 from .conferences import ConferenceRoutes
 from .papers import PAPER_HOSTS
 from .server import Request, Response, WorldHTTPServer, WorldState
 from .slideslive import SlidesLiveRoutes, quality_for, subtitles_url, token_for, video_id
+from .talks import TALKS
 
 __all__ = ["TALKS", "FixtureTalk", "Request", "Response", "World", "token_for"]
 
