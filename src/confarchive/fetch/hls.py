@@ -35,7 +35,7 @@ import m3u8
 from ..core.errors import ConfarchiveError, FetchError, Interrupted
 from ..core.net import Http
 from ..media.ffrun import media_input, run_ffmpeg
-from .resumable import download, sidecar
+from .resumable import Journal, download
 
 _AUDIO_CODECS = ("mp4a", "ac-3", "ec-3", "opus", "flac", "mp3", "alac", "dts")
 _SUFFIX = re.compile(r"\.[a-z0-9]{1,5}")
@@ -227,7 +227,7 @@ def _prepare(folder: Path, track: Track) -> None:
 
 
 def _fetch_piece(
-    http: Http, piece: Piece, folder: Path, headers: dict[str, str],
+    http: Http, piece: Piece, folder: Path, journal: Journal, headers: dict[str, str],
     cancel: threading.Event | None, on_bytes: Callable[[int], None] | None,
 ) -> None:  # fmt: skip
     final = folder / piece.name
@@ -238,13 +238,12 @@ def _fetch_piece(
     part = folder / (piece.name + ".part")
     try:
         download(http, piece.url, part, what="an HLS segment", byte_range=piece.byte_range, cancel=cancel,
-                 on_bytes=on_bytes, headers=headers, durable=False)  # fmt: skip
+                 on_bytes=on_bytes, headers=headers, durable=False, journal=journal)  # fmt: skip
     except FetchError as exc:
         if piece.byte_range is not None and exc.status == 200:
             raise Unsupported(f"{piece.url} ignores byte ranges: the segments cannot be cut from it") from exc
         raise
     os.replace(part, final)  # complete (download checked the size): from now on never requested again
-    sidecar(part).unlink(missing_ok=True)
 
 
 def _serialised(callback: Callable[[int], None] | None) -> Callable[[int], None] | None:
@@ -269,8 +268,9 @@ def _fetch_all(
     pieces not started are dropped and the ones in flight finish (kept for the next run)."""
     todo = [(folder, piece) for folder, piece in work if not (folder / piece.name).exists()]
     report = _serialised(on_bytes)
+    journals = {folder: Journal(folder) for folder, _ in todo}  # validators: one file, not one per segment
     with ThreadPoolExecutor(max_workers=max(1, jobs), thread_name_prefix="hls") as pool:
-        futures = [pool.submit(_fetch_piece, http, p, f, headers, cancel, report) for f, p in todo]
+        futures = [pool.submit(_fetch_piece, http, p, f, journals[f], headers, cancel, report) for f, p in todo]
         try:
             for future in as_completed(futures):
                 future.result()
