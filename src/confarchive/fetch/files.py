@@ -17,7 +17,7 @@ from PIL import Image, UnidentifiedImageError
 from ..core.errors import ConfarchiveError, FetchError
 from ..core.model import SlideFile
 from ..core.net import Http
-from .resumable import discard, download, sidecar
+from .resumable import Journal, discard, download, sidecar
 
 MAX_SLIDE_BYTES = 100 * 1024 * 1024
 MAX_SLIDE_PIXELS = 64_000_000  # a 16k x 4k slide is already absurd; beyond this is a decompression bomb
@@ -73,8 +73,10 @@ def existing_slide(stem: Path, index: int) -> SlideFile | None:
 def fetch_slide(
     http: Http, index: int, urls: Sequence[str], stem: Path, *,
     cancel: threading.Event | None = None, on_bytes: Callable[[int], None] | None = None,
+    journal: Journal | None = None,
 ) -> SlideFile:  # fmt: skip
-    """Download slide ``index`` to ``stem`` + its real extension, trying ``urls`` in order."""
+    """Download slide ``index`` to ``stem`` + its real extension, trying ``urls`` in order. ``journal``:
+    the slides folder's validators journal (one file for a talk's slides instead of a sidecar each)."""
     found = existing_slide(stem, index)
     if found is not None:
         return found
@@ -85,7 +87,8 @@ def fetch_slide(
     errors: list[str] = []
     for url in urls:
         try:
-            download(http, url, part, what="a slide image", max_bytes=MAX_SLIDE_BYTES, cancel=cancel, on_bytes=on_bytes)
+            download(http, url, part, what="a slide image", max_bytes=MAX_SLIDE_BYTES, cancel=cancel,
+                     on_bytes=on_bytes, journal=journal)  # fmt: skip
             width, height, fmt = inspect_image(part)
         except (FetchError, ConfarchiveError) as exc:
             errors.append(exc.one_line())

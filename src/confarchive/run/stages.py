@@ -31,6 +31,7 @@ from ..fetch.clips import clip_first_frame
 from ..fetch.documents import fetch_document, is_pdf, is_webvtt
 from ..fetch.files import fetch_slide
 from ..fetch.media import AUDIO_FORMAT, VIDEO_AND_AUDIO_FORMAT, MediaContext, download_media, fetch_again
+from ..fetch.resumable import Journal
 from ..media.ffrun import is_local_playlist
 from ..media.merge import MediaMismatch, MergeJob, TalkTags, merge
 from ..media.timing import plan_slides
@@ -81,10 +82,12 @@ def fetch_slides(talk: Talk, slides_dir: Path, ctx: WorkContext) -> dict[int, Sl
     if not image_slides:
         return {}
     workers = max(1, min(ctx.settings.slide_jobs, len(image_slides)))
+    journal = Journal(slides_dir)  # validators of the .part files: one file, not a sidecar per slide
     with ThreadPoolExecutor(workers, thread_name_prefix="slide") as pool:
-        fetch = partial(fetch_slide, ctx.http, cancel=ctx.cancel, on_bytes=ctx.events.bytes)
+        fetch = partial(fetch_slide, ctx.http, cancel=ctx.cancel, on_bytes=ctx.events.bytes, journal=journal)
         futures = [pool.submit(fetch, s.index, s.image_urls, slides_dir / f"{s.index:04d}") for s in image_slides]
         files = [f.result() for f in futures]
+    journal.path.unlink(missing_ok=True)  # every slide is complete: nothing left to resume
     return {f.index: f for f in files}
 
 
