@@ -202,6 +202,12 @@ class CliRun:
     peak_rss_mb: float  # the confarchive process itself (VmHWM)
     peak_tree_rss_mb: float  # the most the process tree held at once (sum of VmRSS, polled)
     stderr_tail: str
+    own_user_s: float = 0.0  # the confarchive process alone (its Python, no child), read as it exits
+    own_sys_s: float = 0.0
+
+    @property
+    def own_cpu_s(self) -> float:
+        return self.own_user_s + self.own_sys_s
 
     def cpu_utilisation(self, cores: int | None = None) -> float:
         return self.cpu_s / self.wall_s / (cores or os.cpu_count() or 1)
@@ -218,15 +224,27 @@ def run_cli(args: Sequence[str], config: Path, poll_s: float = 0.05) -> CliRun:
         while True:
             hwm = max(hwm, _status_kb(proc.pid, "VmHWM"))
             tree = max(tree, _tree_rss_kb(proc.pid))
-            pid, status, usage = os.wait4(proc.pid, os.WNOHANG)
-            if pid:
+            # exited? Left a zombie (WNOWAIT) so that its own CPU can still be read from /proc
+            if os.waitid(os.P_PID, proc.pid, os.WEXITED | os.WNOHANG | os.WNOWAIT) is not None:
                 break
             time.sleep(poll_s)
         wall = time.perf_counter() - start
+        own = _own_cpu_s(proc.pid)
+        _, status, usage = os.wait4(proc.pid, 0)
         proc.returncode = os.waitstatus_to_exitcode(status)  # Popen must not wait for it again
         stderr.seek(0)
         tail = stderr.read().decode("utf-8", "replace")[-2000:]
-    return CliRun(proc.returncode, wall, usage.ru_utime + usage.ru_stime, hwm / 1024, tree / 1024, tail)
+    return CliRun(proc.returncode, wall, usage.ru_utime + usage.ru_stime, hwm / 1024, tree / 1024, tail, *own)
+
+
+def _own_cpu_s(pid: int) -> tuple[float, float]:
+    """User and system CPU of ``pid`` itself, children excluded (``/proc/<pid>/stat`` fields 14 and 15)."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0.0, 0.0
+    tick = os.sysconf("SC_CLK_TCK")
+    return int(fields[11]) / tick, int(fields[12]) / tick
 
 
 def _status_kb(pid: int, field: str) -> int:

@@ -35,7 +35,7 @@ from pathlib import Path
 if not __package__:  # run as a file: make the repository's scripts and tests importable
     sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
-from scripts.bench.common import CliRun, Conference, Row, conference, table, total_bytes, total_requests
+from scripts.bench.common import CliRun, Conference, Row, conference, run_cli, table, total_bytes, total_requests
 
 CORES = os.cpu_count() or 1
 
@@ -79,6 +79,19 @@ class Archived:
     def cpu_util(self) -> float:
         return statistics.median(r.cpu_utilisation(CORES) for r in self.runs)
 
+    @property
+    def own_cpu_s(self) -> float:
+        """The confarchive process's own CPU (its Python: no ffmpeg, no ffprobe), median of the runs."""
+        return statistics.median(r.own_cpu_s for r in self.runs)
+
+    @property
+    def own_user_s(self) -> float:
+        return statistics.median(r.own_user_s for r in self.runs)
+
+    @property
+    def own_sys_s(self) -> float:
+        return statistics.median(r.own_sys_s for r in self.runs)
+
 
 def archive_fresh(conf: Conference, runs: int, extra: tuple[str, ...] = ()) -> Archived:
     """``runs`` archives of the whole conference from scratch, each into a new folder."""
@@ -93,6 +106,30 @@ def archive_fresh(conf: Conference, runs: int, extra: tuple[str, ...] = ()) -> A
         requests, sent = total_requests(conf.world), total_bytes(conf.world)
         shutil.rmtree(root)
     return Archived(len(conf.talks), results, requests, sent, served)
+
+
+def tool_processes(conf: Conference, talks: int = 5) -> float:
+    """ffmpeg and ffprobe processes a talk (one ``-version`` per run aside), counted by wrappers that log
+    each start: the first ``talks`` talks archived once more, apart from the timed runs."""
+    folder = conf.dir / "tools"
+    folder.mkdir()
+    log = folder / "log"
+    for tool in ("ffmpeg", "ffprobe"):
+        wrapper = folder / tool
+        wrapper.write_text(f'#!/bin/sh\necho "{tool} $*" >> "{log}"\nexec {shutil.which(tool)} "$@"\n')
+        wrapper.chmod(0o755)
+    config = folder / "config.toml"
+    tools = f'\n[tools]\nffmpeg = "{folder / "ffmpeg"}"\nffprobe = "{folder / "ffprobe"}"\n'
+    config.write_text(conf.config.read_text() + tools)
+    urls = folder / "urls.txt"
+    urls.write_text("\n".join(t.url for t in conf.talks[:talks]) + "\n")
+    root = folder / "archive"
+    run = run_cli(["archive", "-i", str(urls), "-o", str(root), "-q"], config)
+    if run.returncode != 0:
+        raise SystemExit(f"confarchive archive exited {run.returncode}:\n{run.stderr_tail}")
+    started = [line for line in log.read_text().splitlines() if not line.endswith(" -version")]
+    shutil.rmtree(folder)
+    return len(started) / talks
 
 
 def floor_wall(conf: Conference) -> float:
@@ -129,6 +166,7 @@ def bench_endtoend(talks: int = 50, runs: int = 3, slides: int = 20, seconds: fl
     try:
         got = archive_fresh(conf, runs)
         floors = [floor_wall(conf) for _ in range(runs)]
+        processes = tool_processes(conf)
     finally:
         conf.close()
     floor_rate = 60 * talks / statistics.median(floors)
@@ -145,6 +183,9 @@ def bench_endtoend(talks: int = 50, runs: int = 3, slides: int = 20, seconds: fl
         (f"{label}: peak RSS, confarchive process", f"{got.rss_mb:.0f} MB", "-", "-"),
         (f"{label}: peak RSS, process tree", f"{got.tree_rss_mb:.0f} MB", "-", "-"),
         (f"{label}: CPU utilisation ({CORES} cores)", f"{got.cpu_util:.0%}", "-", "-"),
+        (f"{label}: ffmpeg and ffprobe processes a talk", f"{processes:g}", "2 (floor: encode, copy)", "target <= 2"),
+        (f"{label}: confarchive's own CPU a talk (user + sys)", f"{got.own_cpu_s / talks:.3f} s",
+         f"{got.own_user_s / talks:.3f} + {got.own_sys_s / talks:.3f} s", "target <= 0.15 s"),
         (f"{label}: the fixture server's share of the machine", f"{got.server_share:.0%}", "0% (floor)", "-"),
     ]  # fmt: skip
 

@@ -1,5 +1,9 @@
 """Resolving talk pages: static pages per second, and JS-only pages against the old recipe.
 
+Static pages: a first pass over them with a new resolver (what a process pays once is in it: reading
+the kept index of yt-dlp's extractors, or building it when there is none, compiling CSS selectors),
+then the median of ``--runs`` further passes.
+
 The old recipe (the script that inspired this tool) started a new Chromium for every page and slept
 a fixed 10 s before reading the iframe. The baseline here does the same with a shorter sleep (5 s by
 default, ``--sleep``; the ratio grows with it) and only reads the presentation id, while confarchive
@@ -14,6 +18,7 @@ from __future__ import annotations
 import argparse
 import logging
 import re
+import statistics
 import sys
 import time
 from pathlib import Path
@@ -83,9 +88,19 @@ def run(n: int, sleep_s: float, runs: int = 3) -> list[tuple[str, str, str, str]
     try:
         started = time.perf_counter()
         static_resolver = resolver(http, settings)
-        for talk in static:
-            assert str(resolve_one(static_resolver, talk.url).key) == f"slideslive:{talk.pid}"
-        static_rate = n / (time.perf_counter() - started)
+
+        def static_pass() -> None:
+            for talk in static:
+                assert str(resolve_one(static_resolver, talk.url).key) == f"slideslive:{talk.pid}"
+
+        static_pass()  # the first pass pays what a process pays once (the extractor index, selectors, ...)
+        first_rate = n / (time.perf_counter() - started)
+        steady = []
+        for _ in range(runs):
+            started = time.perf_counter()
+            static_pass()
+            steady.append(time.perf_counter() - started)
+        static_rate = n / statistics.median(steady)
 
         def ours() -> None:
             pool = BrowserPool(settings, http.rewriter, None, log)
@@ -106,7 +121,8 @@ def run(n: int, sleep_s: float, runs: int = 3) -> list[tuple[str, str, str, str]
         world.stop()
     label = f"resolve: {n} JS-only pages (old: new browser + {sleep_s:g} s sleep)"
     return [
-        (f"resolve: {n} static pages", f"{static_rate:.1f} pages/s", "-", "-"),
+        (f"resolve: {n} static pages (median of {runs} passes)", f"{static_rate:.1f} pages/s", "-", "target >= 150"),
+        (f"resolve: {n} static pages, first pass of a new resolver", f"{first_rate:.1f} pages/s", "-", "-"),
         (label, f"{n / a:.2f} pages/s", f"{n / b:.2f} pages/s", f"{b / a:.1f}x faster"),
     ]
 

@@ -2,7 +2,8 @@
 
 Runs, in order: fetch.py (parallel slide fetch vs a sequential loop; resume after kill -9), merge.py
 (ours vs the old concat recipe and the physical floor), endtoend.py (a conference through the real CLI;
-with the 10/50/200-talk scaling series), rerun.py (a finished archive run again),
+with the 10/50/200-talk scaling series), conference.py (700 talks from a listing page: time, memory
+slope, manifest, re-run), rerun.py (a finished archive run again),
 bandwidth.py (a limited link kept busy?), resolve.py (static pages; JS-only pages vs a new browser
 per page and a fixed sleep), dask_scaleout.py (2 Dask workers vs 1), latency.py (HLS through a far
 link: parallel segments vs one at a time; one talk vs the old recipe; resume of HLS after kill -9),
@@ -36,7 +37,19 @@ from pathlib import Path
 if not __package__:  # run as a file: make the repository's scripts and tests importable
     sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
-from scripts.bench import bandwidth, dask_scaleout, endtoend, fetch, latency, merge, ocr, rerun, resolve, search
+from scripts.bench import (
+    bandwidth,
+    conference,
+    dask_scaleout,
+    endtoend,
+    fetch,
+    latency,
+    merge,
+    ocr,
+    rerun,
+    resolve,
+    search,
+)
 from scripts.bench.common import Row, generated_talk, start_world, table
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -62,6 +75,8 @@ class Sizes:
     ocr_rounds: int = 3
     ocr_talks: int = 10
     search_talks: int = 1000
+    conference_talks: int = 700
+    conference_small: int = 50
     runs: int = 3
 
 
@@ -83,6 +98,8 @@ QUICK = Sizes(
     ocr_rounds=1,
     ocr_talks=4,
     search_talks=300,
+    conference_talks=150,
+    conference_small=30,
 )
 DEFAULT = Sizes("default", scaling=(10, 50, 200))
 FULL = Sizes("full", merge_old_runs=3, scaling=(10, 50, 200))
@@ -114,6 +131,10 @@ def merge_rows(s: Sizes) -> list[Row]:
 def endtoend_rows(s: Sizes) -> list[Row]:
     rows = endtoend.bench_endtoend(s.e2e_talks, s.runs)
     return rows + (endtoend.bench_scaling(s.scaling, s.runs) if s.scaling else [])
+
+
+def conference_rows(s: Sizes) -> list[Row]:
+    return conference.bench_conference(s.conference_talks, s.conference_small)
 
 
 def rerun_rows(s: Sizes) -> list[Row]:
@@ -150,6 +171,7 @@ BENCHMARKS: list[tuple[str, Bench]] = [
     ("fetch", fetch_rows),
     ("merge", merge_rows),
     ("endtoend", endtoend_rows),
+    ("conference", conference_rows),
     ("rerun", rerun_rows),
     ("bandwidth", bandwidth_rows),
     ("resolve", resolve_rows),

@@ -161,6 +161,8 @@ def test_kill_during_the_merge_then_resume_without_downloading(
     _wait_for(lambda: any(work.glob("*/merge/video.tmp.mp4")), "the temporary MP4", timeout=120)
     _kill9(proc)
     assert not list(root.glob("*/*.mp4"))  # nothing under a final name
+    # the merge reads the segments through their local playlist: no joined audio file was written
+    assert list(work.glob("*/media/hls/main/local.m3u8")) and not list(work.glob("*/media/media.m*"))
     world.state.reset()
     result = run_cli("archive", talk.url, "-o", root, "--config", world_config)
     assert result.returncode == 0, result.stderr
@@ -216,4 +218,33 @@ def test_a_corrupt_media_result_is_wiped_and_downloaded_again_once(
     assert result.returncode == 0, result.stderr
     assert "downloading it again from scratch" in result.stderr
     assert world.state.requests[f"/media.fixture.invalid/talks/{talk.pid}.m4a"] == 2
+    _assert_complete(world, root, talk)
+
+
+def test_a_short_hls_segment_is_caught_by_the_final_ffprobe_and_the_media_fetched_again_once(
+    world: World, world_config: Path, hooks: list, tmp_path: Path
+) -> None:
+    """A talk's HLS audio is read by the merge straight from its local playlist: nothing judged it before the
+    final MP4's ffprobe. A last segment answered with a third of its bytes (a complete HTTP answer: its
+    announced length is the third) leaves the audio seconds short of what the playlist announced; the merge
+    must refuse it, wipe the media and fetch all of it once more, never resuming on top of it."""
+    talk = world.talks["ben"]
+    segments = sorted((world.media_path(talk).parent / "audio").glob("*.ts"))
+    last = segments[-1]
+    path = f"/Y{talk.pid}_fx/audio/{last.name}"
+    served: list[int] = []
+
+    def short_once(req: Request) -> Response | None:
+        if req.host == "yoda-1.fixture.invalid" and req.path == path and not served:
+            served.append(1)
+            return Response(body=last.read_bytes()[: last.stat().st_size // 3], content_type="video/mp2t")
+        return None
+
+    hooks.append(short_once)
+    root = tmp_path / "archive"
+    result = run_cli("archive", talk.url, "-o", root, "--config", world_config)
+    assert result.returncode == 0, result.stderr
+    assert "playlist announced" in result.stderr and "downloading the media again from scratch" in result.stderr
+    prefix = f"/yoda-1.fixture.invalid/Y{talk.pid}_fx/audio/"
+    assert {s.name: world.state.requests[prefix + s.name] for s in segments} == {s.name: 2 for s in segments}
     _assert_complete(world, root, talk)

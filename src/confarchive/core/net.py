@@ -76,6 +76,27 @@ class _RewritingAdapter(HTTPAdapter):
         return response
 
 
+class _Session(requests.Session):
+    """A session that reads the environment's proxy settings once per scheme and host, not once per request:
+    requests walks ``os.environ`` twice for every request (0.17 ms of CPU measured, a third of what a small
+    file's whole request costs), and the environment of a run does not change."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._environment: dict[tuple[object, ...], dict[str, object]] = {}
+
+    def merge_environment_settings(  # type: ignore[override]
+        self, url: str, proxies: dict[str, str], stream: object, verify: object, cert: object
+    ) -> dict[str, object]:
+        if proxies:
+            return super().merge_environment_settings(url, proxies, stream, verify, cert)
+        key = (*urlsplit(url)[:2], stream, verify, cert)
+        found = self._environment.get(key)
+        if found is None:
+            found = self._environment[key] = super().merge_environment_settings(url, {}, stream, verify, cert)
+        return {**found, "proxies": dict(found["proxies"])}  # type: ignore[call-overload]
+
+
 def _is_html(response: requests.Response) -> bool:
     ctype = response.headers.get("Content-Type", "").lower()
     return "text/html" in ctype or "application/xhtml" in ctype
@@ -160,7 +181,7 @@ class Http:
         self.rewriter = Rewriter(rewrites)
         self.limiter = limiter or HostLimiter(net.per_host_connections, net.min_interval_s)
         self.hosts = HostHealth(net.down_after, log)
-        self.session = requests.Session()
+        self.session = _Session()
         self.session.headers["User-Agent"] = net.user_agent
         if cookies is not None:
             self.session.cookies = cookies  # type: ignore[assignment]

@@ -1,4 +1,4 @@
-"""HLS media without yt-dlp: each segment its own resumable download, several at a time, joined by ffmpeg.
+"""HLS media without yt-dlp: each segment its own resumable download, several at a time, read by ffmpeg.
 
 Why not yt-dlp with ``concurrent_fragment_downloads``: its HLS resume is not crash-safe with concurrent
 fragments (measured: re-runs after ``kill -9`` "succeeded" with truncated or doubled media), so media.py
@@ -6,12 +6,14 @@ runs it one fragment at a time, and a talk of 900 segments then costs 900 round 
 every segment is a file of its own, written as ``.part`` by ``resumable.download`` and renamed only when
 complete: after a crash the complete ones are kept without a request and a partial one resumes by
 Range, so nothing can be doubled or truncated, and segments can be fetched in parallel (within the
-per-host limit that ``Http.stream`` enforces). ffmpeg then reads a local copy of the playlist and joins
-the segments by stream copy: it knows TS, fMP4 and discontinuities better than byte concatenation.
+per-host limit that ``Http.stream`` enforces). ffmpeg then reads a local copy of the playlist: it knows
+TS, fMP4 and discontinuities better than byte concatenation. A talk's single playlist is read by the
+merge itself (one process and one copy of the audio fewer, ``fetch/media.py``); two tracks, and video
+slides' clips, are first joined by stream copy (``join``).
 
 Steps: ``choose`` a rendition from a master playlist, ``plan_track`` each media playlist (what to fetch,
-the local playlist), fetch, join. What this path does not support raises ``Unsupported``, and the caller
-falls back to yt-dlp.
+the local playlist), ``fetch_segments``, and ``join`` when needed. What this path does not support
+raises ``Unsupported``, and the caller falls back to yt-dlp.
 """
 
 from __future__ import annotations
@@ -32,8 +34,8 @@ import m3u8
 
 from ..core.errors import ConfarchiveError, FetchError, Interrupted
 from ..core.net import Http
-from ..media.ffrun import run_ffmpeg
-from .resumable import download, sidecar
+from ..media.ffrun import media_input, run_ffmpeg
+from .resumable import Journal, download
 
 _AUDIO_CODECS = ("mp4a", "ac-3", "ec-3", "opus", "flac", "mp3", "alac", "dts")
 _SUFFIX = re.compile(r"\.[a-z0-9]{1,5}")
@@ -68,6 +70,19 @@ class Track:
     pieces: tuple[Piece, ...]
     local_playlist: str
     duration_s: float  # the sum of EXTINF
+
+
+@dataclass(frozen=True)
+class Segments:
+    """Every piece of the chosen tracks complete on disk (each checked against its announced size as it
+    was downloaded), and the local playlists that join them: ``main``, and ``audio`` when the rendition
+    keeps its audio apart. ``sizes`` maps each piece (relative to the work folder) to its size, so that a
+    later run can tell without a request that they are all still there."""
+
+    playlists: tuple[Path, ...]
+    duration_s: float  # the sum of EXTINF of the longest track: what the playlist announces
+    sizes: dict[str, int]
+    scratch: Path
 
 
 @dataclass(frozen=True)
@@ -212,7 +227,7 @@ def _prepare(folder: Path, track: Track) -> None:
 
 
 def _fetch_piece(
-    http: Http, piece: Piece, folder: Path, headers: dict[str, str],
+    http: Http, piece: Piece, folder: Path, journal: Journal, headers: dict[str, str],
     cancel: threading.Event | None, on_bytes: Callable[[int], None] | None,
 ) -> None:  # fmt: skip
     final = folder / piece.name
@@ -223,13 +238,12 @@ def _fetch_piece(
     part = folder / (piece.name + ".part")
     try:
         download(http, piece.url, part, what="an HLS segment", byte_range=piece.byte_range, cancel=cancel,
-                 on_bytes=on_bytes, headers=headers, durable=False)  # fmt: skip
+                 on_bytes=on_bytes, headers=headers, durable=False, journal=journal)  # fmt: skip
     except FetchError as exc:
         if piece.byte_range is not None and exc.status == 200:
             raise Unsupported(f"{piece.url} ignores byte ranges: the segments cannot be cut from it") from exc
         raise
     os.replace(part, final)  # complete (download checked the size): from now on never requested again
-    sidecar(part).unlink(missing_ok=True)
 
 
 def _serialised(callback: Callable[[int], None] | None) -> Callable[[int], None] | None:
@@ -254,8 +268,9 @@ def _fetch_all(
     pieces not started are dropped and the ones in flight finish (kept for the next run)."""
     todo = [(folder, piece) for folder, piece in work if not (folder / piece.name).exists()]
     report = _serialised(on_bytes)
+    journals = {folder: Journal(folder) for folder, _ in todo}  # validators: one file, not one per segment
     with ThreadPoolExecutor(max_workers=max(1, jobs), thread_name_prefix="hls") as pool:
-        futures = [pool.submit(_fetch_piece, http, p, f, headers, cancel, report) for f, p in todo]
+        futures = [pool.submit(_fetch_piece, http, p, f, journals[f], headers, cancel, report) for f, p in todo]
         try:
             for future in as_completed(futures):
                 future.result()
@@ -265,16 +280,18 @@ def _fetch_all(
             raise
 
 
-def _join(ffmpeg_path: str, playlists: list[Path], out: Path, want_video: bool) -> None:
-    """Stream copy of the local playlists into ``out``, through a temporary name."""
-    inputs = [ffmpeg.input(str(p.absolute()), f="hls", allowed_extensions="ALL", protocol_whitelist="file")
-              for p in playlists]  # fmt: skip
+def join(ffmpeg_path: str, segments: Segments, workdir: Path, want_video: bool) -> Path:
+    """Stream copy of the local playlists into ``media.m4a`` (audio only) or ``media.mp4``, through a
+    temporary name. Only what cannot read the playlist itself needs this: a talk's single playlist goes
+    to the merge as it is (``fetch/media.py``), which saves a process and a copy of the audio."""
+    inputs = [media_input(p) for p in segments.playlists]
     if len(inputs) == 2:
         streams = [inputs[0]["v"], inputs[1]["a"]]
     elif want_video:
         streams = [inputs[0]["v?"], inputs[0]["a?"]]
     else:
         streams = [inputs[0]["a"]]
+    out = workdir / ("media.mp4" if want_video else "media.m4a")
     tmp = out.with_name(f"{out.stem}.tmp{out.suffix}").absolute()
     try:
         output = ffmpeg.output(*streams, str(tmp), c="copy", f="mp4", movflags="+faststart")
@@ -283,22 +300,22 @@ def _join(ffmpeg_path: str, playlists: list[Path], out: Path, want_video: bool) 
         tmp.unlink(missing_ok=True)
         raise
     os.replace(tmp, out)
+    return out
 
 
-def fetch_hls(
+def fetch_segments(
     http: Http,
     url: str,
     workdir: Path,
     *,
     referer: str | None = None,
     want_video: bool = False,
-    ffmpeg_path: str = "ffmpeg",
     segment_jobs: int = 12,
     cancel: threading.Event | None = None,
     on_bytes: Callable[[int], None] | None = None,
-) -> HlsResult:
-    """Fetch the HLS media at ``url`` (a master or a media playlist) into ``workdir`` and join it into
-    ``media.m4a`` (audio only) or ``media.mp4`` (``want_video``). Resumes whatever a previous run left.
+) -> Segments:
+    """Fetch every piece of the HLS media at ``url`` (a master or a media playlist) into ``workdir/hls``
+    and write the local playlists that refer to them. Resumes whatever a previous run left.
 
     Raises Unsupported (fall back to yt-dlp), FetchError / ConfarchiveError, or Interrupted on ``cancel``.
     """
@@ -320,7 +337,28 @@ def fetch_hls(
     if cancel is not None and cancel.is_set():
         raise Interrupted("interrupted")
     for folder, track in zip(folders, tracks, strict=True):
-        (folder / "local.m3u8").write_text(track.local_playlist)
-    out = workdir / ("media.mp4" if want_video else "media.m4a")
-    _join(ffmpeg_path, [folder / "local.m3u8" for folder in folders], out, want_video)
-    return HlsResult(out, max(t.duration_s for t in tracks), len(work), scratch)
+        tmp = folder / "local.m3u8.tmp"
+        tmp.write_text(track.local_playlist)
+        os.replace(tmp, folder / "local.m3u8")
+    sizes = {(folder / p.name).relative_to(workdir).as_posix(): (folder / p.name).stat().st_size for folder, p in work}
+    playlists = tuple(folder / "local.m3u8" for folder in folders)
+    return Segments(playlists, max(t.duration_s for t in tracks), sizes, scratch)
+
+
+def fetch_hls(
+    http: Http,
+    url: str,
+    workdir: Path,
+    *,
+    referer: str | None = None,
+    want_video: bool = False,
+    ffmpeg_path: str = "ffmpeg",
+    segment_jobs: int = 12,
+    cancel: threading.Event | None = None,
+    on_bytes: Callable[[int], None] | None = None,
+) -> HlsResult:
+    """``fetch_segments``, then ``join``: the HLS media at ``url`` as one file in ``workdir``."""
+    segments = fetch_segments(http, url, workdir, referer=referer, want_video=want_video, segment_jobs=segment_jobs,
+                              cancel=cancel, on_bytes=on_bytes)  # fmt: skip
+    out = join(ffmpeg_path, segments, workdir, want_video)
+    return HlsResult(out, segments.duration_s, len(segments.sizes), segments.scratch)

@@ -18,6 +18,7 @@ from __future__ import annotations
 import os
 import re
 import subprocess
+import threading
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -27,16 +28,27 @@ import ffmpeg
 
 from ..core.errors import ConfarchiveError
 from ..core.model import MediaFile, Merged, PlannedSlide, SlideFile
-from .ffrun import run_ffmpeg
+from .ffrun import is_local_playlist, media_input, run_ffmpeg
 from .probe import probe
 from .slidetrack import Entry, concat_document, entries, link_sequence, normalise, pts_expression
 
-__all__ = ["LAYOUTS", "MergeJob", "TalkTags", "ffmetadata", "merge", "mp4_language"]
+__all__ = ["LAYOUTS", "MediaMismatch", "MergeJob", "TalkTags", "ffmetadata", "merge", "mp4_language"]
 
 COPYABLE_AUDIO = {"aac", "mp3", "opus", "alac", "ac3", "eac3"}
+# A local HLS playlist's duration is what it announces: its audio may differ by this much (the check a
+# joined audio file used to pass before it counted).
+ANNOUNCED_TOLERANCE_MS = 1000
+_CANNOT_COPY = ("codec not currently supported in container", "Could not find tag for codec")
+
 LAYOUTS = ("slides", "side-by-side", "pip")
 # Linux allows 128 KiB in one argument and the filter graph is one; about 2,500 slides' worth.
 MAX_SETPTS_CHARS = 60_000
+
+
+class MediaMismatch(ConfarchiveError):
+    """The merged MP4's audio is not what the media promised (none, or not its length). When the media was
+    a local playlist read as it is, this is the first time anything judged it: the caller wipes it and
+    fetches it once more."""
 
 
 @dataclass(frozen=True)
@@ -76,12 +88,21 @@ def mp4_language(tag: str) -> str:
         return "und"
 
 
-@lru_cache(maxsize=4)
+_VERSION_LOCK = threading.Lock()
+
+
 def ffmpeg_major_version(ffmpeg_path: str) -> int:
     """Major version of ffmpeg (``-fps_mode`` appeared in 5.1; Ubuntu 22.04 still ships 4.4).
 
-    Remembered per binary path: asking costs a process start (~45 ms measured by scripts/bench/merge.py,
-    5 % of a 5-minute talk's merge) and the answer cannot change while a run lasts."""
+    Asked once per binary path and process: asking costs a process start (~45 ms measured by
+    scripts/bench/merge.py, 5 % of a 5-minute talk's merge) and the answer cannot change while a run
+    lasts. Under a lock: the first merges start at once, and each would ask."""
+    with _VERSION_LOCK:
+        return _major_version(ffmpeg_path)
+
+
+@lru_cache(maxsize=4)
+def _major_version(ffmpeg_path: str) -> int:
     out = subprocess.run([ffmpeg_path, "-hide_banner", "-version"], capture_output=True, text=True, check=False)
     match = re.search(r"version\s+n?(\d+)\.", out.stdout)
     return int(match.group(1)) if match else 99  # git builds ("N-12345-g...") are new
@@ -161,9 +182,11 @@ def merge(job: MergeJob, ffmpeg_path: str, ffprobe_path: str) -> Merged:
     tmp = job.workdir / "video.tmp.mp4"
     meta_path = job.workdir / "chapters.ffmeta"
     meta_path.write_text(ffmetadata(job.plan, job.tags), encoding="utf-8")
-    media_in = ffmpeg.input(job.media.path)
+    media_in = media_input(job.media.path)
     meta_in = ffmpeg.input(str(meta_path), f="ffmetadata")
-    acodec = "copy" if job.media.audio_codec in COPYABLE_AUDIO else "aac"
+    # a playlist's codec is not probed before the merge: copied when MP4 can hold it (AAC, nearly always)
+    unknown = is_local_playlist(job.media.path) and not job.media.audio_codec
+    acodec = "copy" if job.media.audio_codec in COPYABLE_AUDIO or unknown else "aac"
     expected_frames = None
     if job.plan:
         video, canvas, expected_frames = _slides_video(job)
@@ -186,7 +209,14 @@ def merge(job: MergeJob, ffmpeg_path: str, ffprobe_path: str) -> Merged:
     # ffmpeg-python numbers inputs in the order the output reaches them; ask it rather than assume.
     meta_index = _input_index(ffmpeg.output(*streams, str(tmp), **opts).get_args(), str(meta_path))
     output = ffmpeg.output(*streams, str(tmp), **opts, map_metadata=meta_index, map_chapters=meta_index)
-    run_ffmpeg(output, ffmpeg_path, f"merge {job.final.name}")
+    try:
+        run_ffmpeg(output, ffmpeg_path, f"merge {job.final.name}")
+    except ConfarchiveError as exc:
+        if not unknown or not any(m in str(exc) for m in _CANNOT_COPY):
+            raise
+        opts["acodec"] = "aac"  # a codec MP4 cannot hold (FLAC, DTS): encoded, in a second run
+        output = ffmpeg.output(*streams, str(tmp), **opts, map_metadata=meta_index, map_chapters=meta_index)
+        run_ffmpeg(output, ffmpeg_path, f"merge {job.final.name}")
     # the speaker video may outlast the audio by a frame or a segment's rounding: allow half a second
     tolerance = 100 if job.layout == "slides" or not job.plan else 500
     merged = validate(tmp, job.plan, job.media, ffprobe_path, expected_frames, tolerance)
@@ -209,12 +239,22 @@ def validate(
     tolerance_ms: int = 100,
 ) -> Merged:
     """ffprobe must agree: the audio's duration (0.1 s), one chapter per slide and, for the slides
-    layout, exactly one video frame per track entry plus the closing one."""
+    layout, exactly one video frame per track entry plus the closing one.
+
+    Media read from a local playlist were judged by nobody before: the audio stream must last what the
+    playlist announced (within ``ANNOUNCED_TOLERANCE_MS``), and the video, planned to end at the announced
+    duration, makes the MP4 as long as the longer of the two."""
     result = probe(ffprobe_path, path, count_video_packets=frames is not None)
     if result.audio_codec is None:
-        raise ConfarchiveError(f"merged video {path.name} lost its audio")
-    if abs(result.duration_ms - media.duration_ms) > tolerance_ms:
-        raise ConfarchiveError(f"merged video lasts {result.duration_ms} ms but the audio {media.duration_ms} ms")
+        raise MediaMismatch(f"merged video {path.name} has no audio")
+    expected = media.duration_ms
+    if is_local_playlist(media.path):
+        audio = result.audio_duration_ms or result.duration_ms
+        if abs(audio - media.duration_ms) > ANNOUNCED_TOLERANCE_MS:
+            raise MediaMismatch(f"the audio lasts {audio} ms, its playlist announced {media.duration_ms} ms")
+        expected = max(audio, media.duration_ms)
+    if abs(result.duration_ms - expected) > tolerance_ms:
+        raise ConfarchiveError(f"merged video lasts {result.duration_ms} ms but the audio {expected} ms")
     if frames is not None and result.video_packets != frames + 1:
         raise ConfarchiveError(
             f"merged video has {result.video_packets} frames, expected {frames + 1}: ffmpeg dropped slides"

@@ -43,6 +43,7 @@ class ProbeResult:
     video_packets: int | None
     chapters: tuple[Chapter, ...]
     tags: dict[str, str]
+    audio_duration_ms: int | None = None  # the audio stream's own length, when the container says
 
 
 def probe(ffprobe: str, path: Path, *, count_video_packets: bool = False) -> ProbeResult:
@@ -73,6 +74,7 @@ def probe(ffprobe: str, path: Path, *, count_video_packets: bool = False) -> Pro
         for c in data.get("chapters", [])
     )
     packets = video.get("nb_read_packets") if video else None
+    audio_s = audio.get("duration") if audio else None
     return ProbeResult(
         duration_ms=round(duration * 1000),
         audio_codec=audio.get("codec_name") if audio else None,
@@ -82,4 +84,5 @@ def probe(ffprobe: str, path: Path, *, count_video_packets: bool = False) -> Pro
         video_packets=int(packets) if packets is not None else None,
         chapters=chapters,
         tags={str(k).lower(): str(v) for k, v in (fmt.get("tags") or {}).items()},
+        audio_duration_ms=round(float(audio_s) * 1000) if audio_s not in (None, "N/A") else None,
     )

@@ -45,9 +45,10 @@ from .transcribestage import Tally, Transcriptions
 
 # The index lists every talk, so writing it costs O(talks) (measured: 10 ms for 200 talks): written
 # after every talk, a run of thousands would be quadratic. It is written after a talk finishes unless
-# the last write was less than this many times its own duration ago, so it never takes more than ~5 %
-# of the coordinator's time; it is always written at the end, interrupted or not.
-INDEX_BUDGET = 20
+# the last write was less than this many times its own duration ago, so it never takes more than ~1 %
+# of the coordinator's time; it is always written at the end, interrupted or not. At 5 % (20) it was a
+# third of the Python CPU of a 50-talk run once the rest was lean (issue 23: 17 ms a write of 50 talks).
+INDEX_BUDGET = 100
 
 
 @dataclass

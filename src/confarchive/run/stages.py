@@ -23,15 +23,17 @@ from ..archive.naming import safe_name
 from ..core.entry import TalkEntry
 from ..core.errors import ConfarchiveError, ErrorKind, HostDown
 from ..core.layout import Layout, write_if_changed
-from ..core.model import MediaFile, SlideFile, SubtitleFile, Talk, TalkKey
+from ..core.model import MediaFile, Merged, SlideFile, SubtitleFile, Talk, TalkKey
 from ..core.net import Http
 from ..core.outcome import TalkResult, failure_of
 from ..core.settings import Settings
 from ..fetch.clips import clip_first_frame
 from ..fetch.documents import fetch_document, is_pdf, is_webvtt
 from ..fetch.files import fetch_slide
-from ..fetch.media import AUDIO_FORMAT, VIDEO_AND_AUDIO_FORMAT, MediaContext, download_media
-from ..media.merge import MergeJob, TalkTags, merge
+from ..fetch.media import AUDIO_FORMAT, VIDEO_AND_AUDIO_FORMAT, MediaContext, download_media, fetch_again
+from ..fetch.resumable import Journal
+from ..media.ffrun import is_local_playlist
+from ..media.merge import MediaMismatch, MergeJob, TalkTags, merge
 from ..media.timing import plan_slides
 from ..text.whisper import Transcriber
 from .ocrstage import OcrPool, ocr_talk
@@ -82,10 +84,12 @@ def fetch_slides(talk: Talk, slides_dir: Path, ctx: WorkContext) -> dict[int, Sl
     if not image_slides:
         return {}
     workers = max(1, min(ctx.settings.slide_jobs, len(image_slides)))
+    journal = Journal(slides_dir)  # validators of the .part files: one file, not a sidecar per slide
     with ThreadPoolExecutor(workers, thread_name_prefix="slide") as pool:
-        fetch = partial(fetch_slide, ctx.http, cancel=ctx.cancel, on_bytes=ctx.events.bytes)
+        fetch = partial(fetch_slide, ctx.http, cancel=ctx.cancel, on_bytes=ctx.events.bytes, journal=journal)
         futures = [pool.submit(fetch, s.index, s.image_urls, slides_dir / f"{s.index:04d}") for s in image_slides]
         files = [f.result() for f in futures]
+    journal.path.unlink(missing_ok=True)  # every slide is complete: nothing left to resume
     return {f.index: f for f in files}
 
 
@@ -179,14 +183,16 @@ def merge_talk(job: Fetched, ctx: WorkContext) -> TalkResult:
     talk, layout = job.talk, ctx.layout
     talk_dir = layout.talk_dir(job.folder)
     work = layout.work(talk.key)
-    plan = plan_slides([(s.index, s.start_ms) for s in talk.slides if s.index in job.shown], job.media.duration_ms)
-    tags = TalkTags(talk.title, ", ".join(talk.authors) or None, talk.conference, talk.source_url, talk.date)
-    subtitles = tuple((sub.language, layout.root / sub.path) for sub in job.subtitles)
-    merge_job = MergeJob(
-        plan, job.shown, job.media, tags, talk_dir / f"{job.folder}.mp4", work / "merge", job.clips, subtitles,
-        ctx.settings.layout,
-    )  # fmt: skip
-    merged = merge(merge_job, ctx.settings.tools.ffmpeg, ctx.settings.tools.ffprobe)
+    try:
+        merged = _merge(job, job.media, ctx)
+    except MediaMismatch as exc:
+        if not is_local_playlist(job.media.path):
+            raise
+        # the media's first judge is the final MP4's ffprobe: wiped and fetched once more, as a file would be
+        ctx.log.warning("%s: %s; downloading the media again from scratch", talk.title, exc.one_line())
+        fmt = AUDIO_FORMAT if job.shown and ctx.settings.layout == "slides" else VIDEO_AND_AUDIO_FORMAT
+        merged = _merge(job, fetch_again(job.media, talk.media, ctx.media, fmt=fmt), ctx)
+    plan = merged.slides
     ctx.events.stage(talk.key, "merged")
     from ..media.slidespdf import write_slides_pdf  # img2pdf and pikepdf: 45 ms of import a re-run need not pay
 
@@ -201,6 +207,18 @@ def merge_talk(job: Fetched, ctx: WorkContext) -> TalkResult:
     write_if_changed(layout, talk_dir / "talk.json", dumps(entry.to_json()))
     shutil.rmtree(work, ignore_errors=True)  # the audio now lives in the MP4
     return TalkResult(talk.key, talk.source_url, entry)
+
+
+def _merge(job: Fetched, media: MediaFile, ctx: WorkContext) -> Merged:
+    talk, layout = job.talk, ctx.layout
+    plan = plan_slides([(s.index, s.start_ms) for s in talk.slides if s.index in job.shown], media.duration_ms)
+    tags = TalkTags(talk.title, ", ".join(talk.authors) or None, talk.conference, talk.source_url, talk.date)
+    subtitles = tuple((sub.language, layout.root / sub.path) for sub in job.subtitles)
+    final = layout.talk_dir(job.folder) / f"{job.folder}.mp4"
+    merge_job = MergeJob(
+        plan, job.shown, media, tags, final, layout.work(talk.key) / "merge", job.clips, subtitles, ctx.settings.layout
+    )
+    return merge(merge_job, ctx.settings.tools.ffmpeg, ctx.settings.tools.ffprobe)
 
 
 def read_slides(entry: TalkEntry, ctx: WorkContext) -> TalkResult:

@@ -5,6 +5,11 @@ excluded, and only extractors that return one video, not a channel or a playlist
 host works the day yt-dlp supports it. The URL is kept whole: an unlisted Vimeo video's ``h=``
 parameter is part of its address. yt-dlp is imported on first use only: a re-run of a finished
 archive never needs it.
+
+A URL is not offered to all ~1,100 extractors: ``extractors.py`` files each under the hosts its pattern
+can match (once, kept on disk), and a URL is asked of those filed under its host (or a suffix of it) and
+of those that could not be filed, in yt-dlp's order; the same answers as asking them all
+(``tests/unit/sites/test_player_index.py`` asks both ways on yt-dlp's own test URLs and variants).
 """
 
 from __future__ import annotations
@@ -12,13 +17,12 @@ from __future__ import annotations
 import hashlib
 import re
 from collections.abc import Sequence
-from functools import cached_property
-from typing import Any
 from urllib.parse import urlsplit
 
 from ..core.model import Embed, Media, MediaKind, TalkKey, TalkRef
 from ..core.settings import Settings
 from .base import Placed, SiteBase, SiteTalk, Web
+from .extractors import extractor_table
 from .page import Page
 
 NAME = "player"
@@ -31,25 +35,16 @@ class PlayerSite(SiteBase):
     def __init__(self, settings: Settings) -> None:
         del settings
 
-    @cached_property
-    def _extractors(self) -> tuple[Any, ...]:
-        from yt_dlp.extractor import gen_extractor_classes
-
-        return tuple(
-            ie
-            for ie in gen_extractor_classes()
-            if ie.ie_key() != "Generic" and getattr(ie, "_RETURN_TYPE", "") == "video"
-        )
-
     def talk_key(self, url: str) -> TalkKey | None:
         if not url.startswith(("http://", "https://")):
             return None
-        for ie in self._extractors:
-            if ie.suitable(url):
-                site = re.sub(r"[^a-z0-9-]+", "-", ie.ie_key().lower()).strip("-") or "video"
-                ident = ie.get_temp_id(url) or hashlib.sha1(url.encode()).hexdigest()[:16]
-                return TalkKey(site if site[0].isalpha() else f"v{site}", re.sub(r"\s+", "_", str(ident)))
-        return None
+        claimed = extractor_table().claim(url)
+        if claimed is None:
+            return None
+        name, ident = claimed
+        site = re.sub(r"[^a-z0-9-]+", "-", name.lower()).strip("-") or "video"
+        ident = ident or hashlib.sha1(url.encode()).hexdigest()[:16]
+        return TalkKey(site if site[0].isalpha() else f"v{site}", re.sub(r"\s+", "_", str(ident)))
 
     def embeds(self, page: Page) -> Sequence[Placed]:
         found: list[Placed] = []
