@@ -17,7 +17,7 @@ from ..archive.catalog import Catalog
 from ..archive.index import write_index
 from ..archive.manifest import Manifest
 from ..core.layout import absolute_archive
-from ..run.pipeline import is_finished
+from ..run.outputs import is_finished
 from ..run.selection import Selection
 from ..run.transcribestage import Transcribed, TranscribeJob, Transcriptions, model_spec, transcribe_talk
 from ..text.search import SearchIndex

@@ -19,36 +19,27 @@ from __future__ import annotations
 
 import logging
 import os
-import time
 from collections import deque
 from collections.abc import Iterable
 from concurrent.futures import FIRST_COMPLETED, Future, wait
 from dataclasses import dataclass, field
 
-from ..archive.catalog import Catalog
-from ..archive.index import dumps, write_index
-from ..archive.manifest import Manifest, Row, rebuild_rows
+from ..archive.manifest import Manifest, rebuild_rows
 from ..archive.naming import safe_name
 from ..core.entry import TalkEntry
 from ..core.errors import ErrorKind, is_disk_full
-from ..core.layout import Layout, write_if_changed
+from ..core.layout import Layout
 from ..core.model import Expansion, Talk, TalkKey, TalkRef
 from ..core.outcome import DISK_FULL, Status, TalkResult
 from ..core.settings import TranscribeSettings
 from ..text.search import SearchIndex
 from .executors import QueuedEvents, Stages
 from .ocrstage import needs_ocr
+from .outputs import Outputs, is_finished
 from .progress import Reporter
 from .selection import Selection
 from .stages import Fetched
 from .transcribestage import Tally, Transcriptions
-
-# The index lists every talk, so writing it costs O(talks) (measured: 10 ms for 200 talks): written
-# after every talk, a run of thousands would be quadratic. It is written after a talk finishes unless
-# the last write was less than this many times its own duration ago, so it never takes more than ~1 %
-# of the coordinator's time; it is always written at the end, interrupted or not. At 5 % (20) it was a
-# third of the Python CPU of a 50-talk run once the rest was lean (issue 23: 17 ms a write of 50 talks).
-INDEX_BUDGET = 100
 
 
 @dataclass
@@ -64,16 +55,6 @@ class Summary:
     @property
     def ok(self) -> bool:
         return not self.failed and not self.interrupted and self.halted is None
-
-
-def is_finished(layout: Layout, row: Row | None) -> bool:
-    """Done in the manifest and the video on disk with its recorded size: no request, no probing."""
-    if row is None or row.status != Status.DONE.value or row.entry is None or not row.video_size:
-        return False
-    try:
-        return row.entry.video is not None and (layout.root / row.entry.video).stat().st_size == row.video_size
-    except OSError:
-        return False
 
 
 class Pipeline:
@@ -102,13 +83,8 @@ class Pipeline:
         self._fetching: dict[Future[object], Talk] = {}
         self._merging: dict[Future[object], Talk] = {}
         self._reading: dict[Future[object], TalkKey] = {}  # slide text of done talks
-        self._read_any = False  # some talk got its slide text this run
         self._selected = 0
         self._titles: dict[TalkKey, str] = {}
-        self._index_at = 0.0
-        self._index_cost = 0.0
-        self._sources_changed: set[TalkKey] = set()  # done talks whose talk.json must list a new URL
-        self._papers_seen = False  # a reading list (or a paper) was read: talk.json and search learn it
         # speech to text of done talks (--transcribe), after their slides are read when both are asked for
         self.stt = Transcriptions(transcribe, stages.transcribe, log) if transcribe is not None else None
         if self.stt is not None:
@@ -119,7 +95,7 @@ class Pipeline:
         self._inputs.extend(refs)
         fresh = not self.layout.manifest.exists()
         with Manifest(self.layout.manifest) as store, SearchIndex(self.layout) as search:
-            self._search = search
+            self._out = Outputs(self.layout, search)
             if fresh:
                 rebuild_rows(store, self.layout)  # a lost database: talk.json files say what is done
             if self.stt is not None:
@@ -142,13 +118,7 @@ class Pipeline:
                     os._exit(130)
                 self._drain(store)
                 try:
-                    self._refresh_talk_files(store)
-                    # the player's search data costs O(archive): written again only when a talk changed
-                    changed = (
-                        self.summary.done or self.summary.failed or self._sources_changed or self._read_any
-                        or self._papers_seen or (self.stt is not None and self.stt.changed)
-                    )  # fmt: skip
-                    write_index(self.layout, Catalog.read(store), search if changed else None)
+                    self._out.close(store, transcribed=self.stt is not None and self.stt.changed)
                 except Exception as exc:  # OSError, or SQLite's "database or disk is full"
                     if not is_disk_full(exc):
                         raise
@@ -227,7 +197,7 @@ class Pipeline:
     def _also(self, key: TalkKey, url: str, store: Manifest) -> None:
         """One more URL that leads to a talk taken this run: recorded, never fetched again."""
         if store.add_source(key, url):
-            self._sources_changed.add(key)
+            self._out.source_added(key)
         self.log.debug("%s leads to %s, already taken from %s", url, key, self._keys[key])
 
     def _skip(self, key: TalkKey, url: str, store: Manifest) -> None:
@@ -235,7 +205,7 @@ class Pipeline:
             self._also(key, url, store)
             return
         if store.add_source(key, url):
-            self._sources_changed.add(key)
+            self._out.source_added(key)
         self._keys[key] = url
         self._selected += 1
         self.summary.skipped += 1
@@ -274,8 +244,8 @@ class Pipeline:
     def _completed(self, future: Future[object], store: Manifest) -> None:
         if self.stt is not None and future in self.stt.running:
             self.reporter.settled(self.stt.running[future].title)  # type: ignore[index]
-            self.stt.completed(future, store, self._search)  # type: ignore[arg-type]
-            self._index_after_a_talk(store)
+            self.stt.completed(future, store, self._out.search)  # type: ignore[arg-type]
+            self._out.after_a_talk(store)
             return
         if future in self._reading:
             self._reading.pop(future)
@@ -297,7 +267,7 @@ class Pipeline:
     def _expanded(self, expansion: Expansion, store: Manifest) -> None:
         if expansion.papers:
             store.record_papers(expansion.papers, expansion.collection)
-            self._papers_seen = True
+            self._out.papers_read()
             self.summary.unmatched += sum(1 for p in expansion.papers if p.method == "none")
         more = len(expansion.talks) + len(expansion.listed) - 1
         if more > 0:
@@ -335,11 +305,10 @@ class Pipeline:
 
     def _slides_read(self, result: TalkResult, store: Manifest) -> None:
         if result.entry is not None and result.failure is None:
-            self._read_any = True
             video = self.layout.root / result.entry.video if result.entry.video else None
             size = video.stat().st_size if video is not None and video.is_file() else None  # retitled: a new size
             store.update_entry(result.key, result.entry, size)
-            self._search.update(result.entry.with_sources(store.sources_of(result.key)))
+            self._out.talk_changed(result.entry.with_sources(store.sources_of(result.key)))
         if result.entry is not None:
             self._transcribe(result.entry, store)  # read or not, the slides are done with: its turn now
 
@@ -358,20 +327,6 @@ class Pipeline:
         self._ready.clear()
         self.stages.cancel()
 
-    def _refresh_talk_files(self, store: Manifest) -> None:
-        """``talk.json`` of a done talk lists every URL and paper that led to it, like the index; the
-        search index learns the reading lists a done talk is in."""
-        if not self._sources_changed and not self._papers_seen:
-            return
-        catalog = Catalog.read(store)
-        changed = set(self._sources_changed) | (set(catalog.papers_of) if self._papers_seen else set())
-        for row in catalog.rows:
-            if row.key in changed and row.folder and is_finished(self.layout, row):
-                entry = catalog.entry(row)
-                write_if_changed(self.layout, self.layout.talk_dir(row.folder) / "talk.json", dumps(entry.to_json()))
-                if self._papers_seen:
-                    self._search.update(entry)
-
     def _finished(self, result: TalkResult, store: Manifest) -> None:
         self._drain(store)
         failure = result.failure
@@ -383,20 +338,15 @@ class Pipeline:
             video = result.entry.video
             size = (self.layout.root / video).stat().st_size if video else None
             store.finish(result.key, result.source_url, result.entry, size)
-            self._search.update(result.entry)  # searchable as soon as it is done
+            self._out.talk_changed(result.entry)  # searchable as soon as it is done
             self.summary.done += 1
             self._after_done(result.entry, store)
         elif failure is not None:
             store.fail(result.key, result.source_url, failure, result.entry)
             self.summary.failed.append((result.source_url, failure.message, failure.kind))
+            self._out.talk_failed()
             if self.strict:
                 self._halt(f"stopped at the first failure (--strict): {result.source_url}")
         self._titles.pop(result.key, None)  # nothing of a finished talk stays in memory
-        self._index_after_a_talk(store)
+        self._out.after_a_talk(store)
         self.reporter.finished(result)
-
-    def _index_after_a_talk(self, store: Manifest) -> None:
-        started = time.monotonic()
-        if started - self._index_at >= INDEX_BUDGET * self._index_cost:
-            write_index(self.layout, Catalog.read(store))
-            self._index_at, self._index_cost = started, time.monotonic() - started
