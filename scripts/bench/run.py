@@ -8,7 +8,8 @@ bandwidth.py (a limited link kept busy?), resolve.py (static pages; JS-only page
 per page and a fixed sleep), dask_scaleout.py (2 Dask workers vs 1), latency.py (HLS through a far
 link: parallel segments vs one at a time; one talk vs the old recipe; resume of HLS after kill -9),
 ocr.py (slides/s and accuracy of both bindings; what --ocr adds end to end) and search.py (queries
-on a 1,000-talk archive). Each prints its per-run
+on a 1,000-talk archive), papers.py (a reading list matched against a listing: ours vs difflib) and
+transcribe.py (speech to text: real-time factor, and what --transcribe adds to a run). Each prints its per-run
 figures as it goes; the table comes last, with the machine's core count and the date. Every figure
 is measured in this run.
 
@@ -46,9 +47,11 @@ from scripts.bench import (
     latency,
     merge,
     ocr,
+    papers,
     rerun,
     resolve,
     search,
+    transcribe,
 )
 from scripts.bench.common import Row, generated_talk, start_world, table
 
@@ -77,6 +80,10 @@ class Sizes:
     search_talks: int = 1000
     conference_talks: int = 700
     conference_small: int = 50
+    papers: int = 2000
+    stt_seconds: float = 240
+    stt_talk20: bool = True
+    stt_talks: int = 4
     runs: int = 3
 
 
@@ -100,6 +107,10 @@ QUICK = Sizes(
     search_talks=300,
     conference_talks=150,
     conference_small=30,
+    papers=500,
+    stt_seconds=60,
+    stt_talk20=False,
+    stt_talks=2,
 )
 DEFAULT = Sizes("default", scaling=(10, 50, 200))
 FULL = Sizes("full", merge_old_runs=3, scaling=(10, 50, 200))
@@ -167,6 +178,14 @@ def search_rows(s: Sizes) -> list[Row]:
     return search.run(s.search_talks, 5)
 
 
+def papers_rows(s: Sizes) -> list[Row]:
+    return papers.run(s.papers, s.papers, s.runs, 1)
+
+
+def transcribe_rows(s: Sizes) -> list[Row]:
+    return transcribe.rows(s.stt_seconds, s.runs, s.stt_talk20, s.stt_talks, 120.0, s.runs)
+
+
 BENCHMARKS: list[tuple[str, Bench]] = [
     ("fetch", fetch_rows),
     ("merge", merge_rows),
@@ -179,6 +198,8 @@ BENCHMARKS: list[tuple[str, Bench]] = [
     ("latency", latency_rows),
     ("ocr", ocr_rows),
     ("search", search_rows),
+    ("papers", papers_rows),
+    ("transcribe", transcribe_rows),
 ]
 
 

