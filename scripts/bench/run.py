@@ -221,7 +221,7 @@ def _lines(path: str) -> list[str]:
         return []
 
 
-NOTES = "## Reading the table\n"  # docs/performance.md from this heading on is prose, kept across runs
+NOTES = "\n## "  # docs/performance.md from its first second-level heading on is prose, kept across runs
 
 
 def markdown(rows: list[Row], header: str, command: str) -> str:
@@ -262,7 +262,7 @@ def main() -> None:
         command = "scripts/bench/run.py " + " ".join(sys.argv[1:])
         kept = docs.read_text().partition(NOTES)[2] if docs.exists() else ""  # written by people: kept
         table_md = markdown(rows, f"{header}; {sizes.mode} sizes", command.strip())
-        docs.write_text(table_md + (f"\n{NOTES}{kept}" if kept else ""))
+        docs.write_text(table_md + (f"{NOTES}{kept}" if kept else ""))
         print(f"written to {docs.relative_to(ROOT)}")
 
 
