@@ -26,14 +26,13 @@ import os
 import sys
 import textwrap
 import threading
+from functools import cache
 from pathlib import Path
 from typing import Any
 
 from .hostindex import HostIndex
 
-_LOCK = threading.Lock()
-_TABLE: ExtractorTable | None = None
-_CLASSES: tuple[Any, ...] | None = None
+_BUILDING = threading.Lock()  # two threads asking first: the second reads what the first kept on disk
 _BASES = ("InfoExtractor", "LazyLoadExtractor")  # where yt-dlp's default ``suitable`` lives
 
 
@@ -59,13 +58,12 @@ class ExtractorTable:
         return None
 
 
+@cache
 def extractor_table() -> ExtractorTable:
-    """This process's table: from the copy on disk when there is one, else built (and kept)."""
-    global _TABLE
-    with _LOCK:
-        if _TABLE is None:
-            _TABLE = _load() or _build_and_keep()
-        return _TABLE
+    """This process's table: from the copy on disk when there is one, else built (and kept). Cached
+    for the process: it describes the installed yt-dlp, which does not change while we run."""
+    with _BUILDING:
+        return _load() or _build_and_keep()
 
 
 def single_video_extractors() -> tuple[Any, ...]:
@@ -83,14 +81,13 @@ def build(extractors: tuple[Any, ...]) -> ExtractorTable:
     )
 
 
+@cache
 def _classes(names: tuple[str, ...]) -> tuple[Any, ...]:
-    global _CLASSES
-    with _LOCK:
-        if _CLASSES is None:
-            _CLASSES = single_video_extractors()
-            if tuple(str(ie.ie_key()) for ie in _CLASSES) != names:  # a kept table not of this yt-dlp
-                raise RuntimeError("the kept extractor index does not match yt-dlp's extractors")
-        return _CLASSES
+    """yt-dlp's extractor classes, imported on the first URL that has a candidate (once a process)."""
+    classes = single_video_extractors()
+    if tuple(str(ie.ie_key()) for ie in classes) != names:  # a kept table not of this yt-dlp
+        raise RuntimeError("the kept extractor index does not match yt-dlp's extractors")
+    return classes
 
 
 def _patterns(ie: Any) -> tuple[str, ...] | None:
@@ -180,7 +177,7 @@ def _build_and_keep() -> ExtractorTable:
         path = _cache_path()
         if path is not None:
             path.parent.mkdir(parents=True, exist_ok=True)
-            tmp = path.with_name(f"{path.name}.{os.getpid()}.tmp")
+            tmp = path.with_name(f"{path.name}.{os.getpid()}.{threading.get_ident()}.tmp")
             tmp.write_text(json.dumps({"names": table.names, "index": table.index.to_json()}), encoding="utf-8")
             os.replace(tmp, path)
             for old in path.parent.glob("ytdlp-hosts-*.json"):
