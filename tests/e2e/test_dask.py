@@ -30,6 +30,7 @@ NAMES = ("iclr", "miniconf", "ben", "rs", "mixed", "video-slides")
 
 @pytest.fixture(scope="module")
 def cluster() -> Iterator[tuple[str, Client]]:
+    environ = dict(os.environ)
     # a dead worker's lock must be released sooner than the default 30 s lease, but a lease must not
     # expire under a busy worker either (Dask would then overbook the per-host semaphore)
     with dask.config.set({"distributed.scheduler.locks.lease-timeout": "10s",
@@ -41,6 +42,10 @@ def cluster() -> Iterator[tuple[str, Client]]:
         yield cluster.scheduler_address.replace("tcp://", "dask://"), client
         client.close()
         cluster.close()
+    # the nannies wrote their workers' environment into this process (MALLOC_TRIM_THRESHOLD_, ...): later
+    # tests' subprocesses must not inherit it
+    os.environ.clear()
+    os.environ.update(environ)
 
 
 class _Kept(logging.Handler):
