@@ -116,8 +116,8 @@ class Pipeline:
                     self.stages.close()  # waits for the workers to stop
                 except KeyboardInterrupt:
                     os._exit(130)
-                self._drain(store)
                 try:
+                    self._drain(store)  # the workers' last stage events, then the index
                     self._out.close(store, transcribed=self.stt is not None and self.stt.changed)
                 except Exception as exc:  # OSError, or SQLite's "database or disk is full"
                     if not is_disk_full(exc):

@@ -4,6 +4,7 @@ finished talks without a request, halting, and failures typed where they happen.
 from __future__ import annotations
 
 import logging
+import sqlite3
 import threading
 from collections import Counter
 from concurrent.futures import Future
@@ -150,6 +151,27 @@ def test_a_full_disk_halts_and_records_nothing_as_failed(tmp_path: Path) -> None
     assert stages.calls["fetch slideslive:4"] == 0
     with Manifest(Layout(tmp_path / "archive").manifest) as store:
         assert store.get(key(1)).status == "pending"
+
+
+def test_a_full_disk_as_the_last_stages_are_recorded(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A worker's last stage event is drained after the workers stop; the manifest refusing to record it
+    (disk full) must end the run as a full disk, not with a traceback."""
+    events = QueuedEvents()
+
+    class LateEvent(FakeStages):
+        def close(self) -> None:
+            super().close()
+            events.stage(key(9), "media")  # a worker's event, queued as the pool shut down
+
+    def full(*_: object) -> None:
+        raise sqlite3.OperationalError("database or disk is full")
+
+    layout = Layout(tmp_path / "archive")
+    stages = LateEvent(layout, {}, {})
+    monkeypatch.setattr(Manifest, "set_stage", full)
+    pipeline = Pipeline(layout, stages, events, Reporter(total=1, log=LOG, live=False), LOG, jobs=2)
+    summary = pipeline.run([TalkRef("https://slideslive.com/1")])
+    assert summary.halted == DISK_FULL and summary.failed == []
 
 
 class FailingResolver:
