@@ -14,14 +14,16 @@ import sys
 import threading
 import time
 from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 from confarchive.core.errors import Interrupted
 from confarchive.core.net import Http
 from confarchive.core.settings import NetworkSettings, Rewrite
-from confarchive.fetch.hls import HlsResult, Unsupported, fetch_hls, plan_track
+from confarchive.fetch.hls import Unsupported, fetch_segments, join, plan_track
 from confarchive.media.probe import probe
 from tests.world import Request, Response, World
 from tests.world import hlsvariants as hv
@@ -79,7 +81,24 @@ def _segments(variants: Path, folder: str) -> list[Path]:
     return sorted((variants / folder.strip("/")).glob("seg_*.ts"))
 
 
-def _assert_complete(result: HlsResult, variants: Path, name: str) -> None:
+@dataclass(frozen=True)
+class Joined:
+    """What the tests check of one HLS fetch: the joined file, the announced duration, the pieces."""
+
+    path: Path
+    duration_s: float
+    pieces: int  # files fetched: segments and init sections
+    scratch: Path
+
+
+def fetch_hls(http: Http, url: str, workdir: Path, *, want_video: bool = False, **kwargs: Any) -> Joined:
+    """The production steps as ``fetch/media.py`` takes them for two tracks: the segments, then the join."""
+    segments = fetch_segments(http, url, workdir, want_video=want_video, **kwargs)
+    path = join("ffmpeg", segments, workdir, want_video)
+    return Joined(path, segments.duration_s, len(segments.sizes), segments.scratch)
+
+
+def _assert_complete(result: Joined, variants: Path, name: str) -> None:
     found = probe("ffprobe", result.path)
     assert found.audio_codec == "aac"
     assert abs(found.duration_ms / 1000 - _source_seconds(variants, name)) < 0.1
@@ -241,12 +260,12 @@ def test_cancel_stops_with_interrupted_and_the_next_run_finishes(
 CHILD = """
 import json, sys
 from pathlib import Path
-from confarchive.fetch.hls import fetch_hls
+from confarchive.fetch.hls import fetch_segments
 from confarchive.core.net import Http
 from confarchive.core.settings import NetworkSettings, Rewrite
 rewrites, url, workdir, per_host = json.loads(sys.argv[1]), sys.argv[2], Path(sys.argv[3]), int(sys.argv[4])
 http = Http(NetworkSettings(per_host_connections=per_host, backoff_s=0.01), tuple(Rewrite(*r) for r in rewrites))
-fetch_hls(http, url, workdir, segment_jobs=8)
+fetch_segments(http, url, workdir, segment_jobs=8)  # killed while it runs: the join never comes
 """
 
 

@@ -85,18 +85,6 @@ class Segments:
     scratch: Path
 
 
-@dataclass(frozen=True)
-class HlsResult:
-    """The joined file and the duration the playlist announces (for validation with ffprobe). ``scratch``
-    holds the downloaded pieces: remove it once the result is validated and marked done, not before (a
-    crash in between would otherwise download everything again)."""
-
-    path: Path
-    duration_s: float
-    pieces: int  # files fetched: segments and init sections
-    scratch: Path
-
-
 def parse(text: str, url: str) -> m3u8.M3U8:
     """The playlist ``text`` fetched from ``url``, or Unsupported when it is not HLS (a DASH manifest)."""
     head = text.lstrip("\ufeff \t\r\n")
@@ -343,22 +331,3 @@ def fetch_segments(
     sizes = {(folder / p.name).relative_to(workdir).as_posix(): (folder / p.name).stat().st_size for folder, p in work}
     playlists = tuple(folder / "local.m3u8" for folder in folders)
     return Segments(playlists, max(t.duration_s for t in tracks), sizes, scratch)
-
-
-def fetch_hls(
-    http: Http,
-    url: str,
-    workdir: Path,
-    *,
-    referer: str | None = None,
-    want_video: bool = False,
-    ffmpeg_path: str = "ffmpeg",
-    segment_jobs: int = 12,
-    cancel: threading.Event | None = None,
-    on_bytes: Callable[[int], None] | None = None,
-) -> HlsResult:
-    """``fetch_segments``, then ``join``: the HLS media at ``url`` as one file in ``workdir``."""
-    segments = fetch_segments(http, url, workdir, referer=referer, want_video=want_video, segment_jobs=segment_jobs,
-                              cancel=cancel, on_bytes=on_bytes)  # fmt: skip
-    out = join(ffmpeg_path, segments, workdir, want_video)
-    return HlsResult(out, segments.duration_s, len(segments.sizes), segments.scratch)
