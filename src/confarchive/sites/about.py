@@ -68,7 +68,7 @@ def _document_title(page: Page) -> str | None:
 
 
 def _first_h1(page: Page) -> str | None:
-    for tag in page.soup.find_all("h1"):
+    for tag in page.tags("h1"):
         text = clean_text(tag.get_text(" "))
         if text and not is_furniture(tag):
             return text

@@ -11,6 +11,8 @@ import re
 from collections.abc import Sequence
 from urllib.parse import urlsplit
 
+from bs4 import Tag
+
 from ..core.model import Embed, Media, MediaKind, TalkKey, TalkRef
 from ..core.settings import Settings
 from .base import Placed, SiteBase, SiteTalk, Web
@@ -33,6 +35,18 @@ def media_kind(url: str) -> MediaKind | None:
     return MediaKind.FILE if path.endswith(FILE_EXTENSIONS) else None
 
 
+def _media_sources(page: Page) -> list[Tag]:
+    """``<video src>``, ``<audio src>`` and their ``<source src>`` children, in document order (one walk
+    of the tree; a CSS selector of four alternatives costs four)."""
+    found = []
+    for tag in page.tags("video", "audio", "source"):
+        if not tag.get("src"):
+            continue
+        if tag.name != "source" or any(parent.name in ("video", "audio") for parent in tag.parents):
+            found.append(tag)
+    return found
+
+
 class MediaFileSite(SiteBase):
     name = NAME
     priority = 50
@@ -50,7 +64,7 @@ class MediaFileSite(SiteBase):
 
     def embeds(self, page: Page) -> Sequence[Placed]:
         found: list[Placed] = []
-        for tag in page.soup.select("video[src], video source[src], audio[src], audio source[src]"):
+        for tag in _media_sources(page):
             if (url := page.absolute(str(tag["src"]))) is not None:
                 found.append(Placed(page.text.find(str(tag["src"])), self._embed(url)))
         for name in ("og:video", "og:video:url", "og:video:secure_url"):

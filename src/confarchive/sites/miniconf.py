@@ -32,7 +32,12 @@ from .listingdata import read_listing_data
 from .page import Page, clean_text, is_furniture
 
 NAME = "miniconf"
-_TITLES = ("h2.card-title.main-title", "h3.card-title", "h2.card-title")
+# A talk page's title, best first: (tag, the class tokens it carries), as ``h2.card-title.main-title``.
+_TITLES = (
+    ("h2", frozenset({"card-title", "main-title"})),
+    ("h3", frozenset({"card-title"})),
+    ("h2", frozenset({"card-title"})),
+)
 _SLIDESLIVE_ID = re.compile(r"\d{5,}")
 _PRESENTATION_FIELDS = ("presentation_id", "slideslive_id")
 
@@ -81,15 +86,18 @@ class MiniConfSite(SiteBase):
     # -- a talk page -------------------------------------------------------------------------------
     @staticmethod
     def _title_tag(page: Page) -> Tag | None:
-        for selector in _TITLES:
-            for tag in page.soup.select(selector):
-                if clean_text(tag.get_text(" ")) and not is_furniture(tag):
+        headings = [
+            t for t in page.tags("h2", "h3") if "card-title" in (t.get("class") or ()) and clean_text(t.get_text(" "))
+        ]
+        for name, tokens in _TITLES:  # one walk of the tree, not one CSS query per rule
+            for tag in headings:
+                if tag.name == name and tokens <= set(tag.get("class") or ()) and not is_furniture(tag):
                     return tag
         return None
 
     def about(self, page: Page) -> PageMeta | None:
         title_tag = self._title_tag(page)
-        abstract = page.soup.find(id="abstractExample")
+        abstract = page.by_id("abstractExample")
         text = clean_text(abstract.get_text(" ")) if isinstance(abstract, Tag) else None
         if text and text.lower().startswith("abstract:"):
             text = clean_text(text[len("abstract:") :])

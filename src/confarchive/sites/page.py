@@ -81,11 +81,22 @@ class Page:
     @classmethod
     def parse(cls, html: str, url: str, extra: tuple[str, ...] = (), rendered: bool = False) -> Page:
         soup = BeautifulSoup(html, "html.parser")
-        for comment in soup.find_all(string=lambda s: isinstance(s, Comment)):
-            comment.extract()
-        for tag in soup.find_all(["template", "noscript"]):
-            tag.decompose()
-        return cls(url, soup, str(soup), extra, rendered)
+        switched_off = [
+            node
+            for node in soup.descendants
+            if isinstance(node, Comment) or (isinstance(node, Tag) and node.name in ("template", "noscript"))
+        ]  # one walk for both; a removed block's own comments go with it
+        for node in switched_off:
+            if node.decomposed:  # inside a block removed before it
+                continue
+            if isinstance(node, Tag):
+                node.decompose()
+            else:
+                node.extract()
+        # Unformatted: attribute values as the page's author wrote them (``&`` stays ``&``), so that a
+        # src read from the tree is found in the text by ``find``; and half the cost of the default
+        # formatter (measured: 0.47 against 0.99 ms on a fixture talk page).
+        return cls(url, soup, soup.decode(formatter=None), extra, rendered)
 
     @property
     def host(self) -> str:
@@ -96,6 +107,29 @@ class Page:
         url = urljoin(self.url, href.strip())
         return url if url.startswith(("http://", "https://")) else None
 
+    def tags(self, *names: str) -> list[Tag]:
+        """The page's tags with one of ``names``, in document order. Every site asks for a few kinds of tag
+        (iframes, videos, headings, metas, links): one walk of the tree serves them all, where each
+        ``find_all`` walked it again (eight walks were a sixth of a static page's resolution)."""
+        return [tag for tag in self._tags if tag.name in names]
+
+    def by_id(self, ident: str) -> Tag | None:
+        """The first tag whose ``id`` is ``ident``, as ``soup.find(id=...)``, from the same walk."""
+        return self._ids.get(ident)
+
+    @cached_property
+    def _tags(self) -> tuple[Tag, ...]:
+        return tuple(node for node in self.soup.descendants if isinstance(node, Tag))
+
+    @cached_property
+    def _ids(self) -> dict[str, Tag]:
+        ids: dict[str, Tag] = {}
+        for tag in self._tags:
+            ident = tag.get("id")
+            if isinstance(ident, str):
+                ids.setdefault(ident, tag)
+        return ids
+
     def links(self) -> Iterator[Link]:
         yield from self._links
 
@@ -104,7 +138,7 @@ class Page:
         """Read once: several sites and the resolver go through a page's links, each walking the whole
         tree and every link's ancestors again (issue 23: a third of a static page's resolution)."""
         found = []
-        for at, tag in enumerate(self.soup.find_all("a", href=True)):
+        for at, tag in enumerate(t for t in self.tags("a") if t.get("href") is not None):
             url = self.absolute(str(tag["href"]))
             if url is not None:
                 found.append(Link(url, clean_text(tag.get_text(" ")), is_furniture(tag), at))
@@ -122,7 +156,7 @@ class Page:
         two for each of the dozen names the sites ask for."""
         by_name: dict[str, list[str]] = {}
         by_property: dict[str, list[str]] = {}
-        for tag in self.soup.find_all("meta"):
+        for tag in self.tags("meta"):
             value = clean_text(tag.get("content"))
             if not value:
                 continue

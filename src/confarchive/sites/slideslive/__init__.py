@@ -69,8 +69,8 @@ class SlidesLiveSite(SiteBase):
         labels: dict[str, str] = {}
         previous: str | None = None
         for pid in pids:
-            tag = page.soup.find(id=f"presentation-embed-{pid}") or next(
-                (t for t in page.soup.find_all(["script", "iframe"]) if pid in (t.get("src") or t.get_text())), None
+            tag = page.by_id(f"presentation-embed-{pid}") or next(
+                (t for t in page.tags("script", "iframe") if pid in (t.get("src") or t.get_text())), None
             )
             label = heading_before(tag) if isinstance(tag, Tag) else None
             if label and label != previous:

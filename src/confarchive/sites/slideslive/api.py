@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from urllib.parse import parse_qs, urlencode, urlsplit
 
-from bs4 import BeautifulSoup
+from bs4 import BeautifulSoup, SoupStrainer
 
 from ...core.errors import ConfarchiveError, ErrorKind, FetchError
 from ...core.model import Media, MediaKind, Slide
@@ -29,6 +29,7 @@ from .data import (
     parse_slides_xml,
 )
 
+_METAS = SoupStrainer("meta")
 _TOKEN = re.compile(r"""data-player-token\s*=\s*["']([^"']+)["']""")
 
 
@@ -98,7 +99,8 @@ class SlidesLive:
                 continue
             match = _TOKEN.search(html)
             if match:
-                soup = BeautifulSoup(html, "html.parser")
+                # only its metas become a tree: the player's markup is never read (a third of the cost)
+                soup = BeautifulSoup(html, "html.parser", parse_only=_METAS)
                 meta = soup.find("meta", attrs={"name": "title"})
                 return match.group(1), clean_text(meta.get("content")) if meta else None
             errors.append(ConfarchiveError(f"no data-player-token in {url}"))
