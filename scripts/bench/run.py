@@ -16,9 +16,10 @@ is measured in this run.
 Sizes: ``--quick`` small conferences and the 5 min merge with the old recipe run once (about 10 min
 on 2 cores); default: the sizes of each script's own defaults with the 10/50/200-talk scaling series,
 the old recipe run once per merge case; ``--full``: three runs of the old recipe (the 60 min case alone takes over
-an hour). ``--write-docs`` also writes the table to docs/performance.md.
+an hour). ``--write-docs`` also writes the table to docs/performance.md; ``--only ... --add-to-docs`` adds
+it under the tables there, as a re-measure of what a change touched (the next full run replaces them all).
 
-Usage: .venv/bin/python scripts/bench/run.py [--quick | --full] [--only merge,rerun] [--write-docs]
+Usage: .venv/bin/python scripts/bench/run.py [--quick | --full] [--only merge,rerun] [--write-docs | --add-to-docs]
 """
 
 from __future__ import annotations
@@ -224,13 +225,24 @@ def _lines(path: str) -> list[str]:
 NOTES = "\n## "  # docs/performance.md from its first second-level heading on is prose, kept across runs
 
 
-def markdown(rows: list[Row], header: str, command: str) -> str:
+def _table_md(rows: list[Row]) -> str:
     cells = [("benchmark", "confarchive", "baseline", "ratio"), ("---", "---", "---", "---"), *rows]
-    lines = ["| " + " | ".join(c.replace("|", "\\|") for c in row) + " |" for row in cells]
+    return "\n".join("| " + " | ".join(c.replace("|", "\\|") for c in row) + " |" for row in cells) + "\n"
+
+
+def markdown(rows: list[Row], header: str, command: str) -> str:
     return (
         "# Performance\n\nMeasured by `scripts/bench/run.py` on generated fixture data (see each script's docstring "
         "for what is measured and against what). Every figure comes from the run below; re-run to update.\n\n"
-        f"- machine and date: {header}\n- command: `{command}`\n\n" + "\n".join(lines) + "\n"
+        f"- machine and date: {header}\n- command: `{command}`\n\n" + _table_md(rows)
+    )
+
+
+def remeasure(rows: list[Row], header: str, command: str) -> str:
+    """A later run of some benchmarks, under the full run's table: its rows supersede the same rows above."""
+    return (
+        f"### Re-measured: {header}\n\nThese benchmarks were run again after a change that touched them; "
+        f"their rows supersede the same rows above.\n\n- command: `{command}`\n\n" + _table_md(rows)
     )
 
 
@@ -240,7 +252,14 @@ def main() -> None:
     mode.add_argument("--quick", action="store_true", help="small sizes, about 10 minutes")
     mode.add_argument("--full", action="store_true", help="everything, scaling and 3 old-recipe runs (hours)")
     parser.add_argument("--only", help="comma-separated subset of: " + ", ".join(name for name, _ in BENCHMARKS))
-    parser.add_argument("--write-docs", action="store_true", help="also write the table to docs/performance.md")
+    docs_mode = parser.add_mutually_exclusive_group()
+    docs_mode.add_argument("--write-docs", action="store_true", help="also write the table to docs/performance.md")
+    docs_mode.add_argument(
+        "--add-to-docs",
+        action="store_true",
+        help="add the table to docs/performance.md under the tables already there, as a re-measure of the "
+        "benchmarks a change touched (with --only); the next --write-docs replaces them all",
+    )
     args = parser.parse_args()
     sizes = QUICK if args.quick else FULL if args.full else DEFAULT
     chosen = args.only.split(",") if args.only else [name for name, _ in BENCHMARKS]
@@ -256,13 +275,16 @@ def main() -> None:
             rows += bench(sizes)
     print(f"\n{header}; {sizes.mode} sizes; {time.perf_counter() - started:.0f} s in all")
     print(table(rows))
-    if args.write_docs:
+    if args.write_docs or args.add_to_docs:
         docs = ROOT / "docs" / "performance.md"
         docs.parent.mkdir(exist_ok=True)
-        command = "scripts/bench/run.py " + " ".join(sys.argv[1:])
-        kept = docs.read_text().partition(NOTES)[2] if docs.exists() else ""  # written by people: kept
-        table_md = markdown(rows, f"{header}; {sizes.mode} sizes", command.strip())
-        docs.write_text(table_md + (f"{NOTES}{kept}" if kept else ""))
+        command = ("scripts/bench/run.py " + " ".join(sys.argv[1:])).strip()
+        tables, _, kept = docs.read_text().partition(NOTES) if docs.exists() else ("", "", "")
+        if args.add_to_docs and tables:  # the full run's table stays; this run's is marked as what it is
+            tables_md = tables.rstrip("\n") + "\n\n" + remeasure(rows, f"{header}; {sizes.mode} sizes", command)
+        else:
+            tables_md = markdown(rows, f"{header}; {sizes.mode} sizes", command)
+        docs.write_text(tables_md + (f"{NOTES}{kept}" if kept else ""))  # the prose, written by people: kept
         print(f"written to {docs.relative_to(ROOT)}")
 
 
