@@ -3,6 +3,7 @@ refusal of HTML where a binary is expected, the per-host connection limit."""
 
 from __future__ import annotations
 
+import base64
 import threading
 import time
 
@@ -103,3 +104,31 @@ def test_per_host_connection_limit_holds_across_threads(world: World, hooks: lis
         t.join()
     client.close()
     assert peak == 2
+
+
+def test_netrc_credentials_are_sent_to_their_host_and_the_file_is_read_once_per_host(
+    world: World, hooks: list, tmp_path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    netrc = tmp_path / "netrc"
+    netrc.write_text(f"machine {HOST} login reader password s3cret\n")
+    netrc.chmod(0o600)
+    monkeypatch.setenv("NETRC", str(netrc))
+    seen: list[tuple[str, str | None]] = []
+
+    def record(req: Request) -> Response | None:
+        if req.path.startswith("/private"):
+            seen.append((req.host, req.headers.get("authorization")))
+            return Response(body=b"ok")
+        return None
+
+    hooks.append(record)
+    client = Http(NetworkSettings(), tuple(Rewrite(p, r) for p, r in world.rewrites()))
+    try:
+        client.get(f"https://{HOST}/private/1")
+        netrc.write_text(f"machine {HOST} login other password changed\n")  # a run reads it once per host
+        client.get(f"https://{HOST}/private/2")
+        client.get("https://iclr.fixture.invalid/private/3")  # a host it names nothing for
+    finally:
+        client.close()
+    basic = "Basic " + base64.b64encode(b"reader:s3cret").decode()
+    assert seen == [(HOST, basic), (HOST, basic), ("iclr.fixture.invalid", None)]

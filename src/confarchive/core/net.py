@@ -30,6 +30,7 @@ from urllib.parse import urlsplit
 import requests
 import urllib3
 from requests.adapters import HTTPAdapter
+from requests.auth import AuthBase, HTTPBasicAuth
 
 from .errors import ErrorKind, FetchError, HostDown, Interrupted
 from .politeness import HostLimiter
@@ -76,14 +77,33 @@ class _RewritingAdapter(HTTPAdapter):
         return response
 
 
+class _NetrcOncePerHost(AuthBase):
+    """The credentials ``~/.netrc`` (or ``$NETRC``) holds for a host, looked up once per host. Without an
+    auth of its own a session asks ``get_netrc_auth`` before every request: two ``stat`` calls when there
+    is no such file, and the whole file parsed again when there is one. Same answer, same file: requests'
+    own lookup, cached like the proxy settings below."""
+
+    def __init__(self) -> None:
+        self._found: dict[str, tuple[str, str] | None] = {}
+
+    def __call__(self, request: requests.PreparedRequest) -> requests.PreparedRequest:
+        url = request.url or ""
+        host = urlsplit(url).hostname or ""
+        if host not in self._found:
+            self._found[host] = requests.utils.get_netrc_auth(url)
+        found = self._found[host]
+        return HTTPBasicAuth(*found)(request) if found else request
+
+
 class _Session(requests.Session):
     """A session that reads the environment's proxy settings once per scheme and host, not once per request:
     requests walks ``os.environ`` twice for every request (0.17 ms of CPU measured, a third of what a small
-    file's whole request costs), and the environment of a run does not change."""
+    file's whole request costs), and the environment of a run does not change. ``~/.netrc`` likewise."""
 
     def __init__(self) -> None:
         super().__init__()
         self._environment: dict[tuple[object, ...], dict[str, object]] = {}
+        self.auth = _NetrcOncePerHost()
 
     def merge_environment_settings(  # type: ignore[override]
         self, url: str, proxies: dict[str, str], stream: object, verify: object, cert: object

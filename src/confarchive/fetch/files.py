@@ -82,8 +82,7 @@ def fetch_slide(
         return found
     if not urls:
         raise ConfarchiveError(f"slide {index} has no image URL")
-    stem.parent.mkdir(parents=True, exist_ok=True)
-    part = stem.with_suffix(".part")
+    part = stem.with_suffix(".part")  # (download makes the folder when it is missing)
     errors: list[str] = []
     for url in urls:
         try:
@@ -96,6 +95,7 @@ def fetch_slide(
             continue
         final = stem.with_suffix(_EXTENSIONS[fmt])
         os.replace(part, final)
-        sidecar(part).unlink(missing_ok=True)
+        if journal is None:
+            sidecar(part).unlink(missing_ok=True)
         return SlideFile(index, str(final), width, height, fmt, final.stat().st_size)
     raise ConfarchiveError(f"slide {index}: no image from any host ({' | '.join(errors)})")

@@ -218,9 +218,7 @@ def _fetch_piece(
     http: Http, piece: Piece, folder: Path, journal: Journal, headers: dict[str, str],
     cancel: threading.Event | None, on_bytes: Callable[[int], None] | None,
 ) -> None:  # fmt: skip
-    final = folder / piece.name
-    if final.exists():
-        return
+    final = folder / piece.name  # not there: _fetch_all asked for the pieces not yet complete
     if cancel is not None and cancel.is_set():
         raise Interrupted("interrupted")
     part = folder / (piece.name + ".part")
@@ -257,15 +255,19 @@ def _fetch_all(
     todo = [(folder, piece) for folder, piece in work if not (folder / piece.name).exists()]
     report = _serialised(on_bytes)
     journals = {folder: Journal(folder) for folder, _ in todo}  # validators: one file, not one per segment
-    with ThreadPoolExecutor(max_workers=max(1, jobs), thread_name_prefix="hls") as pool:
-        futures = [pool.submit(_fetch_piece, http, p, f, journals[f], headers, cancel, report) for f, p in todo]
-        try:
-            for future in as_completed(futures):
-                future.result()
-        except BaseException:
-            for future in futures:
-                future.cancel()
-            raise
+    try:
+        with ThreadPoolExecutor(max_workers=max(1, jobs), thread_name_prefix="hls") as pool:
+            futures = [pool.submit(_fetch_piece, http, p, f, journals[f], headers, cancel, report) for f, p in todo]
+            try:
+                for future in as_completed(futures):
+                    future.result()
+            except BaseException:
+                for future in futures:
+                    future.cancel()
+                raise
+    finally:
+        for journal in journals.values():
+            journal.close()
 
 
 def join(ffmpeg_path: str, segments: Segments, workdir: Path, want_video: bool) -> Path:

@@ -19,6 +19,7 @@ import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TextIO
 
 import requests
 
@@ -61,6 +62,7 @@ class Journal:
         self.path = folder / self.NAME
         self._lock = threading.Lock()
         self._known: dict[str, dict[str, object]] = {}
+        self._file: TextIO | None = None  # opened at the first entry, kept open: one write per entry
         try:
             lines = self.path.read_text(encoding="utf-8").splitlines()
         except OSError:
@@ -77,9 +79,24 @@ class Journal:
 
     def put(self, part: Path, meta: dict[str, object]) -> None:
         line = json.dumps({"part": part.name, **meta}) + "\n"
-        with self._lock, self.path.open("a", encoding="utf-8") as fh:
-            fh.write(line)
+        with self._lock:
+            if self._file is None:
+                self._file = self.path.open("a", encoding="utf-8")
+            self._file.write(line)
+            self._file.flush()  # in the kernel before the part's first body byte, as a sidecar would be
             self._known[part.name] = meta
+
+    def close(self) -> None:
+        with self._lock:
+            if self._file is not None:
+                self._file.close()
+                self._file = None
+
+    def __enter__(self) -> Journal:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
 
 
 def _record(part: Path, meta: dict[str, object], journal: Journal | None) -> None:
@@ -94,14 +111,12 @@ def _resume_point(part: Path, url: str, journal: Journal | None = None) -> tuple
     """Bytes already in ``part`` for ``url`` and their validator; (0, None) when not resumable."""
     try:
         meta = journal.get(part) if journal is not None else json.loads(sidecar(part).read_text())
+        if meta is None or meta.get("url") != url or not meta.get("validator"):
+            return 0, None  # nothing to resume: the part is not even looked at (a new piece's usual case)
         size = part.stat().st_size
-    except (OSError, ValueError):
+    except (OSError, ValueError, AttributeError):
         return 0, None
-    if meta is None:
-        return 0, None
-    if meta.get("url") != url or not meta.get("validator") or size == 0:
-        return 0, None
-    return size, str(meta["validator"])
+    return (size, str(meta["validator"])) if size else (0, None)
 
 
 def download(
@@ -131,7 +146,8 @@ def download(
     keeps the validator in the folder's ``Journal`` instead of a sidecar file.
     """
     limit = min(max_bytes or http.net.max_file_bytes, http.net.max_file_bytes)
-    part.parent.mkdir(parents=True, exist_ok=True)
+    if not part.parent.is_dir():  # one stat where mkdir(exist_ok) costs two system calls a piece
+        part.parent.mkdir(parents=True, exist_ok=True)
     job = _Job(http, url, part, what, refuse_html, limit, cancel, on_bytes, byte_range, headers or {}, durable, journal)
     return http.retrying(url, job.attempt, cancel=cancel)
 

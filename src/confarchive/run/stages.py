@@ -84,8 +84,8 @@ def fetch_slides(talk: Talk, slides_dir: Path, ctx: WorkContext) -> dict[int, Sl
     if not image_slides:
         return {}
     workers = max(1, min(ctx.settings.slide_jobs, len(image_slides)))
-    journal = Journal(slides_dir)  # validators of the .part files: one file, not a sidecar per slide
-    with ThreadPoolExecutor(workers, thread_name_prefix="slide") as pool:
+    # validators of the .part files: one file, not a sidecar per slide
+    with Journal(slides_dir) as journal, ThreadPoolExecutor(workers, thread_name_prefix="slide") as pool:
         fetch = partial(fetch_slide, ctx.http, cancel=ctx.cancel, on_bytes=ctx.events.bytes, journal=journal)
         futures = [pool.submit(fetch, s.index, s.image_urls, slides_dir / f"{s.index:04d}") for s in image_slides]
         files = [f.result() for f in futures]
