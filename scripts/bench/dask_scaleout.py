@@ -11,7 +11,6 @@ Usage: .venv/bin/python scripts/bench/dask_scaleout.py [--talks 40] [--latency-m
 from __future__ import annotations
 
 import argparse
-import os
 import subprocess
 import sys
 import tempfile
@@ -24,6 +23,7 @@ if not __package__:  # run as a file: make the repository's scripts and tests im
     sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
 from scripts.bench.common import add_latency, generated_talk, start_world, table
+from tests.environ import environment_restored
 
 
 def _archive(address: str, urls: list[str], config: Path, jobs: int) -> float:
@@ -45,19 +45,14 @@ def run(talks: int = 40, latency_ms: float = 150.0) -> list[tuple[str, str, str,
     config.write_text(world.config_toml() + "\n[network]\nper_host_connections = 32\n")
     urls = [t.url for t in conference]
     seconds = {}
-    environ = dict(os.environ)
     try:
-        for workers in (1, 2):
-            spec = {"n_workers": workers, "threads_per_worker": 1, "processes": True, "dashboard_address": None}
-            with LocalCluster(**spec) as cluster, Client(cluster):
-                seconds[workers] = _archive(cluster.scheduler_address, urls, config, jobs=2 * workers)
+        with environment_restored():  # the nannies write their environment into this process
+            for workers in (1, 2):
+                spec = {"n_workers": workers, "threads_per_worker": 1, "processes": True, "dashboard_address": None}
+                with LocalCluster(**spec) as cluster, Client(cluster):
+                    seconds[workers] = _archive(cluster.scheduler_address, urls, config, jobs=2 * workers)
     finally:
         world.stop()
-        # A LocalCluster's nannies set their workers' environment in this process (MALLOC_TRIM_THRESHOLD_,
-        # OMP_NUM_THREADS, ...): every later benchmark's subprocess would inherit it (speech to text ran
-        # 1.7x slower after this benchmark, for MALLOC_TRIM_THRESHOLD_ alone).
-        os.environ.clear()
-        os.environ.update(environ)
     one, two = (talks / seconds[n] * 60 for n in (1, 2))
     label = f"dask: {talks} talks, +{latency_ms:g} ms a request, 1 thread a worker"
     return [(label + ", 2 workers vs 1", f"{two:.1f} talks/min", f"{one:.1f} talks/min", f"{two / one:.2f}x")]

@@ -5,8 +5,8 @@ the kept index of yt-dlp's extractors, or building it when there is none), then 
 ``--runs`` further passes, each beside a pass of the floor: the same requests the resolver made for
 each page (counted by the fixture server), sent by a bare ``requests.Session``, with one BeautifulSoup
 parse of the talk page and the JSON answers decoded. No resolver built on requests and BeautifulSoup
-does less; the ratio holds across machines where pages/s does not (the code that measured 137
-pages/s on an earlier machine measures about 70 on this one).
+does less, and the ratio compares the code where pages/s also measures the machine
+(docs/performance.md says by how much).
 
 The old recipe (the script that inspired this tool) started a new Chromium for every page and slept
 a fixed 10 s before reading the iframe. The baseline here does the same with a shorter sleep (5 s by

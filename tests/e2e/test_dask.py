@@ -22,6 +22,7 @@ from distributed import Client, LocalCluster
 
 from tests.conftest import require_or_skip, run_cli, start_cli
 from tests.e2e.test_one_talk import assert_each_fetched_once, check_archive, duplicate_urls
+from tests.environ import environment_restored
 from tests.world import Request, Response, World, speech
 
 pytestmark = pytest.mark.e2e
@@ -30,10 +31,10 @@ NAMES = ("iclr", "miniconf", "ben", "rs", "mixed", "video-slides")
 
 @pytest.fixture(scope="module")
 def cluster() -> Iterator[tuple[str, Client]]:
-    environ = dict(os.environ)
     # a dead worker's lock must be released sooner than the default 30 s lease, but a lease must not
-    # expire under a busy worker either (Dask would then overbook the per-host semaphore)
-    with dask.config.set({"distributed.scheduler.locks.lease-timeout": "10s",
+    # expire under a busy worker either (Dask would then overbook the per-host semaphore); the nannies
+    # write their workers' environment into this process, which later tests' subprocesses must not inherit
+    with environment_restored(), dask.config.set({"distributed.scheduler.locks.lease-timeout": "10s",
                           "distributed.scheduler.locks.lease-validation-interval": "2s"}):  # fmt: skip
         cluster = LocalCluster(
             n_workers=2, threads_per_worker=2, processes=True, resources={"FFMPEG": 1}, dashboard_address=None
@@ -42,10 +43,6 @@ def cluster() -> Iterator[tuple[str, Client]]:
         yield cluster.scheduler_address.replace("tcp://", "dask://"), client
         client.close()
         cluster.close()
-    # the nannies wrote their workers' environment into this process (MALLOC_TRIM_THRESHOLD_, ...): later
-    # tests' subprocesses must not inherit it
-    os.environ.clear()
-    os.environ.update(environ)
 
 
 class _Kept(logging.Handler):

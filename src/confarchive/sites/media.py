@@ -38,13 +38,11 @@ def media_kind(url: str) -> MediaKind | None:
 def _media_sources(page: Page) -> list[Tag]:
     """``<video src>``, ``<audio src>`` and their ``<source src>`` children, in document order (one walk
     of the tree; a CSS selector of four alternatives costs four)."""
-    found = []
-    for tag in page.tags("video", "audio", "source"):
-        if not tag.get("src"):
-            continue
-        if tag.name != "source" or any(parent.name in ("video", "audio") for parent in tag.parents):
-            found.append(tag)
-    return found
+    return [
+        tag
+        for tag in page.tags("video", "audio", "source", having="src")
+        if tag.name != "source" or any(parent.name in ("video", "audio") for parent in tag.parents)
+    ]
 
 
 class MediaFileSite(SiteBase):

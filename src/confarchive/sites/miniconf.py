@@ -86,9 +86,7 @@ class MiniConfSite(SiteBase):
     # -- a talk page -------------------------------------------------------------------------------
     @staticmethod
     def _title_tag(page: Page) -> Tag | None:
-        headings = [
-            t for t in page.tags("h2", "h3") if "card-title" in (t.get("class") or ()) and clean_text(t.get_text(" "))
-        ]
+        headings = [t for t in page.tags(*{name for name, _ in _TITLES}) if clean_text(t.get_text(" "))]
         for name, tokens in _TITLES:  # one walk of the tree, not one CSS query per rule
             for tag in headings:
                 if tag.name == name and tokens <= set(tag.get("class") or ()) and not is_furniture(tag):

@@ -107,11 +107,12 @@ class Page:
         url = urljoin(self.url, href.strip())
         return url if url.startswith(("http://", "https://")) else None
 
-    def tags(self, *names: str) -> list[Tag]:
-        """The page's tags with one of ``names``, in document order. Every site asks for a few kinds of tag
-        (iframes, videos, headings, metas, links): one walk of the tree serves them all, where each
-        ``find_all`` walked it again (eight walks were a sixth of a static page's resolution)."""
-        return [tag for tag in self._tags if tag.name in names]
+    def tags(self, *names: str, having: str | None = None) -> list[Tag]:
+        """The page's tags with one of ``names`` (and the attribute ``having``, as ``find_all(src=True)``),
+        in document order. Every site asks for a few kinds of tag (iframes, videos, headings, metas,
+        links): one walk of the tree serves them all, where each ``find_all`` walked it again (eight walks
+        were a sixth of a static page's resolution)."""
+        return [t for t in self._tags if t.name in names and (having is None or t.get(having) is not None)]
 
     def by_id(self, ident: str) -> Tag | None:
         """The first tag whose ``id`` is ``ident``, as ``soup.find(id=...)``, from the same walk."""
@@ -138,7 +139,7 @@ class Page:
         """Read once: several sites and the resolver go through a page's links, each walking the whole
         tree and every link's ancestors again (issue 23: a third of a static page's resolution)."""
         found = []
-        for at, tag in enumerate(t for t in self.tags("a") if t.get("href") is not None):
+        for at, tag in enumerate(self.tags("a", having="href")):
             url = self.absolute(str(tag["href"]))
             if url is not None:
                 found.append(Link(url, clean_text(tag.get_text(" ")), is_furniture(tag), at))

@@ -48,7 +48,7 @@ class PlayerSite(SiteBase):
 
     def embeds(self, page: Page) -> Sequence[Placed]:
         found: list[Placed] = []
-        candidates = [str(tag["src"]) for tag in page.tags("iframe") if tag.get("src") is not None]
+        candidates = [str(tag["src"]) for tag in page.tags("iframe", having="src")]
         for name in ("og:video", "og:video:url", "og:video:secure_url", "twitter:player"):
             candidates += page.metas(name)
         candidates += [url for url in page.extra if "embed" in url or "player" in url]

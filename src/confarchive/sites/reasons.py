@@ -28,7 +28,7 @@ def is_live(link: Link) -> bool:
 def _platforms(page: Page, claimed: Callable[[str], Embed | None]) -> list[str]:
     """Hosts of players or video links on the page that no site plugin nor yt-dlp claims."""
     hosts: list[str] = []
-    for tag in (t for t in page.tags("iframe") if t.get("src") is not None):
+    for tag in page.tags("iframe", having="src"):
         url = page.absolute(str(tag["src"]))
         if url is None or claimed(url) is not None:
             continue

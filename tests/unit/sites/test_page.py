@@ -47,3 +47,10 @@ def test_the_text_keeps_attribute_values_as_written_so_that_they_are_found_in_it
     src = "https://player.example/embed?v=1&autoplay=0"
     page = Page.parse(f'<iframe src="{src}"></iframe>', "https://conf.example/")
     assert page.text.find(str(page.tags("iframe")[0]["src"])) >= 0
+
+
+@pytest.mark.parametrize(("name", "attribute"), [("iframe", "src"), ("a", "href"), ("video", "src"), ("h2", "class")])
+def test_tags_having_an_attribute_are_find_all_with_it_true(name: str, attribute: str) -> None:
+    page = Page.parse(_MIXED, "https://conf.example/")
+    expected = BeautifulSoup(_MIXED, "html.parser").find_all(name, attrs={attribute: True})
+    assert page.tags(name, having=attribute) == expected and expected  # an empty href is present; no src is not
