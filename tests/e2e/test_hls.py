@@ -18,13 +18,15 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import m3u8
 import pytest
 
 from confarchive.core.errors import Interrupted
 from confarchive.core.net import Http
 from confarchive.core.settings import NetworkSettings, Rewrite
-from confarchive.fetch.hls import Unsupported, fetch_segments, join, plan_track
+from confarchive.fetch.hls import PACKED_BYTES, Unsupported, fetch_segments, join, plan_track
 from confarchive.media.probe import probe
+from tests.e2e.packs import in_pack
 from tests.world import Request, Response, World
 from tests.world import hlsvariants as hv
 
@@ -87,7 +89,8 @@ class Joined:
 
     path: Path
     duration_s: float
-    pieces: int  # files fetched: segments and init sections
+    segments: int  # in the local playlists
+    files: dict[str, int]  # what holds them (packs, segments of their own, init sections) and their sizes
     scratch: Path
 
 
@@ -95,7 +98,8 @@ def fetch_hls(http: Http, url: str, workdir: Path, *, want_video: bool = False, 
     """The production steps as ``fetch/media.py`` takes them for two tracks: the segments, then the join."""
     segments = fetch_segments(http, url, workdir, want_video=want_video, **kwargs)
     path = join("ffmpeg", segments, workdir, want_video)
-    return Joined(path, segments.duration_s, len(segments.sizes), segments.scratch)
+    count = sum(len(m3u8.load(str(p)).segments) for p in segments.playlists)
+    return Joined(path, segments.duration_s, count, segments.sizes, segments.scratch)
 
 
 def _assert_complete(result: Joined, variants: Path, name: str) -> None:
@@ -125,7 +129,8 @@ def test_segments_are_fetched_in_parallel_within_the_per_host_limit(
     assert 1 < world.state.peak <= PER_HOST
     assert all(world.state.requests[f"/{hv.HOST}{AUDIO}{s.name}"] == 1 for s in segments)
     assert {r.headers.get("referer") for r in world.state.log} == {"https://talks.example.org/1"}
-    assert result.path == tmp_path / "media.m4a" and result.pieces == len(segments)
+    assert result.path == tmp_path / "media.m4a" and result.segments == len(segments)
+    assert list(result.files) == ["hls/main/pack.ts"]  # every segment small enough for the pack
     _assert_complete(result, variants, "ts")
 
 
@@ -135,14 +140,33 @@ def test_the_joined_audio_is_the_source_packet_for_packet(
 ) -> None:
     result = fetch_hls(client, hv.url(name), tmp_path)
     _assert_complete(result, variants, name)
-    pieces = sorted(p for p in result.scratch.rglob("*") if p.name.startswith(("seg-", "init-")))
-    assert len(pieces) == result.pieces
-    assert sum(_media_bytes(world).values()) == sum(p.stat().st_size for p in pieces)  # each byte once
+    on_disk = {p.relative_to(tmp_path).as_posix(): p.stat().st_size for p in result.scratch.rglob("*")
+               if p.name.startswith(("seg-", "init-", "pack.")) and not p.name.endswith(".jsonl")}  # fmt: skip
+    assert on_disk == result.files
+    assert sum(_media_bytes(world).values()) == sum(on_disk.values())  # each byte once
     assert not [p for p in tmp_path.rglob("*") if p.name.endswith((".part", ".part.json")) or ".tmp." in p.name]
     world.state.reset()
     again = fetch_hls(client, hv.url(name), tmp_path)  # finished: only the playlists are read again
     assert again.path.read_bytes() == result.path.read_bytes()
     assert all(k.endswith(".m3u8") for k in world.state.requests)
+
+
+def test_segments_above_the_packed_size_are_files_of_their_own_in_the_same_request(
+    world: World, served: list, client: Http, variants: Path, tmp_path: Path
+) -> None:
+    """An answer announcing more than ``packed_bytes`` is written to its own file as it arrives: no second
+    request, no byte twice, and the local playlist mixes ranges of the pack with files."""
+    sizes = sorted(p.stat().st_size for p in _segments(variants, AUDIO))
+    limit = sizes[len(sizes) // 2]
+    world.state.reset()
+    result = fetch_hls(client, hv.url("ts"), tmp_path, packed_bytes=limit)
+    _assert_complete(result, variants, "ts")
+    own = {name: n for name, n in result.files.items() if "/seg-" in name}
+    assert sorted(own.values()) == [n for n in sizes if n > limit] and "hls/main/pack.ts" in result.files
+    assert result.files["hls/main/pack.ts"] == sum(n for n in sizes if n <= limit)
+    for segment in _segments(variants, AUDIO):
+        key = f"/{hv.HOST}{AUDIO}{segment.name}"
+        assert (world.state.requests[key], world.state.bytes[key]) == (1, segment.stat().st_size), segment.name
 
 
 def test_video_and_its_separate_audio_rendition_are_muxed(
@@ -265,7 +289,8 @@ from confarchive.core.net import Http
 from confarchive.core.settings import NetworkSettings, Rewrite
 rewrites, url, workdir, per_host = json.loads(sys.argv[1]), sys.argv[2], Path(sys.argv[3]), int(sys.argv[4])
 http = Http(NetworkSettings(per_host_connections=per_host, backoff_s=0.01), tuple(Rewrite(*r) for r in rewrites))
-fetch_segments(http, url, workdir, segment_jobs=8)  # killed while it runs: the join never comes
+packed = int(sys.argv[5])
+fetch_segments(http, url, workdir, segment_jobs=8, packed_bytes=packed)  # killed while it runs: no join
 """
 
 
@@ -281,11 +306,15 @@ def _local(segment: str) -> str:
     return f"seg-{int(segment[4:7]) + 1:05d}.ts"
 
 
-def test_kill_9_midway_then_resume_keeps_every_complete_segment_and_resumes_partial_ones(
-    world: World, served: list, client: Http, variants: Path, tmp_path: Path
+@pytest.mark.parametrize("packed", [PACKED_BYTES, 1], ids=["packed", "spilled"])
+def test_kill_9_midway_then_resume_keeps_every_complete_segment(
+    world: World, served: list, client: Http, variants: Path, tmp_path: Path, packed: int
 ) -> None:
     """The first three segment requests are answered, the next three stall half sent: a child process
-    fetching the variant is killed with SIGKILL then, and the re-run must fetch only what was missing."""
+    fetching the variant is killed with SIGKILL then, and the re-run must fetch only what was missing.
+    Packed (the segments are small), the complete ones are in the pack and the stalled halves only in
+    memory: they are fetched again whole. Spilled (every answer announces more than the 1 byte allowed
+    in memory), each segment is a file and the halves on disk resume by Range."""
     done_first = 3
     order: list[str] = []
     lock = threading.Lock()
@@ -307,20 +336,21 @@ def test_kill_9_midway_then_resume_keeps_every_complete_segment_and_resumes_part
     served.insert(0, hold)
     world.state.reset()
     work, log = tmp_path / "work", tmp_path / "child.log"
+    args = [json.dumps(_rewrites(world)), hv.url("ts"), str(work), str(PER_HOST), str(packed)]
     with log.open("w") as stderr:
-        proc = subprocess.Popen(
-            [sys.executable, "-c", CHILD, json.dumps(_rewrites(world)), hv.url("ts"), str(work), str(PER_HOST)],
-            stderr=stderr,
-        )
+        proc = subprocess.Popen([sys.executable, "-c", CHILD, *args], stderr=stderr)
+    folder = work / "hls" / "main"
     try:
         for _ in range(PER_HOST):
             assert stalls.acquire(timeout=30), "fewer stalled segments than connections"
         complete, partial = order[:done_first], order[done_first:]
         assert len(partial) == PER_HOST  # every slot is held: no other segment was started
-        folder = work / "hls" / "main"
-        _wait_for(lambda: all((folder / _local(s)).exists() for s in complete), "the first segments renamed")
         halves = {s: (variants / AUDIO.strip("/") / s).stat().st_size // 2 for s in partial}
-        _wait_for(lambda: all(_size(folder / (_local(s) + ".part")) == halves[s] for s in partial), "halves on disk")
+        if packed > 1:
+            _wait_for(lambda: in_pack(folder) == {_local(s) for s in complete}, "the first segments packed")
+        else:
+            _wait_for(lambda: all((folder / _local(s)).exists() for s in complete), "the first segments renamed")
+            _wait_for(lambda: all(_size(folder / (_local(s) + ".part")) == halves[s] for s in partial), "halves")
         assert proc.poll() is None, f"the child ended before the kill: {log.read_text()}"
         os.kill(proc.pid, signal.SIGKILL)
         proc.wait(30)
@@ -328,9 +358,11 @@ def test_kill_9_midway_then_resume_keeps_every_complete_segment_and_resumes_part
         release.set()
         if proc.poll() is None:
             proc.kill()
+    if packed > 1:
+        assert not list(folder.glob("seg-*"))  # nothing of a small segment on disk before it is complete
     served.remove(hold)
     world.state.reset()
-    result = fetch_hls(client, hv.url("ts"), work)
+    result = fetch_hls(client, hv.url("ts"), work, packed_bytes=packed)
     for segment in _segments(variants, AUDIO):
         key = f"/{hv.HOST}{AUDIO}{segment.name}"
         size = segment.stat().st_size
@@ -339,7 +371,7 @@ def test_kill_9_midway_then_resume_keeps_every_complete_segment_and_resumes_part
             continue
         assert world.state.requests[key] == 1, segment.name
         (request,) = [r for r in world.state.log if r.key == key]
-        if segment.name in partial:
+        if segment.name in partial and packed == 1:
             assert request.headers["range"] == f"bytes={halves[segment.name]}-", segment.name
             assert world.state.bytes[key] == size - halves[segment.name]
         else:

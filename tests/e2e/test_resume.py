@@ -20,6 +20,7 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import run_cli, start_cli
+from tests.e2e.packs import in_pack
 from tests.world import Request, Response, World
 from tests.world.catalog import FixtureTalk
 
@@ -115,37 +116,56 @@ def test_kill_while_a_slide_is_half_sent_then_resume_with_range(
     _assert_complete(world, root, talk)
 
 
-def test_kill_while_a_media_segment_is_half_sent(world: World, world_config: Path, hooks: list, tmp_path: Path) -> None:
+@pytest.mark.parametrize("packed", [True, False], ids=["packed", "a-file-each"])
+def test_kill_while_a_media_segment_is_half_sent(world: World, hooks: list, tmp_path: Path, packed: bool) -> None:
+    """Small segments are packed (fetch/pack.py): the complete ones are kept, the held one, only in memory,
+    is fetched again whole. With ``packed_segment_bytes = 0`` each segment is a file and the held one
+    resumes by Range from its half on disk."""
     talk = world.talks["ben"]
+    config = tmp_path / "config.toml"
+    config.write_text(world.config_toml("" if packed else "\n[network]\npacked_segment_bytes = 0\n"))
     folder = world.media_path(talk).parent
     segments = sorted((folder / "audio").glob("*.ts"))
     assert len(segments) >= 3
     held = segments[1]
+    size, half = held.stat().st_size, held.stat().st_size // 2
     stalled, release = threading.Event(), threading.Event()
     path = f"/Y{talk.pid}_fx/audio/{held.name}"
     hooks.append(_holding("yoda-1.fixture.invalid", path, held.read_bytes(), "video/mp2t", stalled, release))
     root = tmp_path / "archive"
     pieces = root / ".confarchive" / "work" / f"slideslive-{talk.pid}" / "media" / "hls" / "main"
     part = pieces / "seg-00002.ts.part"  # the held segment, second of the playlist
-    proc = _start(world_config, root, talk.url)
+    others = len(segments) - 1
+    proc = _start(config, root, talk.url)
     try:
         assert stalled.wait(60), "the segment was never requested"
-        half = len(held.read_bytes()) // 2
-        _wait_for(lambda: part.exists() and part.stat().st_size == half, "the first half of the segment on disk")
+        if packed:  # every other segment in the pack: the run is only waiting for the held one
+            _wait_for(lambda: len(in_pack(pieces)) == others, "the other segments packed")
+            assert not part.exists()  # a small segment never reaches the disk before it is complete
+        else:
+            _wait_for(lambda: part.exists() and part.stat().st_size == half, "the first half of the segment on disk")
         _kill9(proc)
     finally:
         release.set()
     hooks.clear()
-    complete = {int(p.stem.split("-")[1]) - 1 for p in pieces.glob("seg-*.ts")}  # one file per segment
+    if packed:
+        complete = {int(name[4:9]) - 1 for name in in_pack(pieces)}
+        assert len(complete) == others and not list(pieces.glob("seg-*"))
+    else:
+        complete = {int(p.stem.split("-")[1]) - 1 for p in pieces.glob("seg-*.ts")}  # one file per segment
     assert 1 not in complete
     world.state.reset()
-    result = run_cli("archive", talk.url, "-o", root, "--config", world_config)
+    result = run_cli("archive", talk.url, "-o", root, "--config", config)
     assert result.returncode == 0, result.stderr
     prefix = f"/yoda-1.fixture.invalid/Y{talk.pid}_fx/audio/"
     asked = {n: world.state.requests[prefix + s.name] for n, s in enumerate(segments)}
     assert asked == {n: 0 if n in complete else 1 for n in range(len(segments))}  # complete ones never again
-    resumed = [r for r in world.state.log if r.path == path]
-    assert resumed[0].headers["range"] == f"bytes={len(held.read_bytes()) // 2}-"  # from where it stopped
+    (resumed,) = [r for r in world.state.log if r.path == path]
+    if packed:
+        assert "range" not in resumed.headers and world.state.bytes[resumed.key] == size
+    else:
+        assert resumed.headers["range"] == f"bytes={half}-"  # from where it stopped
+        assert world.state.bytes[resumed.key] == size - half
     for n in range(1, len(talk.slide_times_ms) + 1):  # slides were all done before the media started
         assert world.state.requests[f"/slides.slideslive.com/{talk.pid}/slides/original/{talk.image_name(n)}.png"] == 0
     _assert_complete(world, root, talk)

@@ -61,6 +61,9 @@ class NetworkSettings:
     # segments of one talk in flight, the per-host limit still holding: one talk 50 ms away took 1.26x its
     # time without the latency with 8, 1.15x with 12 (medians of 5)
     segment_jobs: int = 12
+    # an HLS segment up to this size is received in memory and packed into one file per track (fetch/pack.py):
+    # one file a track instead of one a segment; larger ones, and all with 0, are files of their own
+    packed_segment_bytes: int = 1024 * 1024
     down_after: int = 3  # a host not resolved / refusing connections this many times is down for the run
     max_page_bytes: int = 32 * 1024 * 1024  # pages, JSON, playlists
     max_file_bytes: int = 8 * 1024 * 1024 * 1024  # slides, papers, media

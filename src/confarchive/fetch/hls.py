@@ -1,13 +1,16 @@
-"""HLS media without yt-dlp: each segment its own resumable download, several at a time, read by ffmpeg.
+"""HLS media without yt-dlp: segments fetched several at a time, crash-safe, read by ffmpeg.
 
 Why not yt-dlp with ``concurrent_fragment_downloads``: its HLS resume is not crash-safe with concurrent
 fragments (measured: re-runs after ``kill -9`` "succeeded" with truncated or doubled media), so media.py
-runs it one fragment at a time, and a talk of 900 segments then costs 900 round trips in a row. Here
-every segment is a file of its own, written as ``.part`` by ``resumable.download`` and renamed only when
-complete: after a crash the complete ones are kept without a request and a partial one resumes by
-Range, so nothing can be doubled or truncated, and segments can be fetched in parallel (within the
-per-host limit that ``Http.stream`` enforces). ffmpeg then reads a local copy of the playlist: it knows
-TS, fMP4 and discontinuities better than byte concatenation. A talk's single playlist is read by the
+runs it one fragment at a time, and a talk of 900 segments then costs 900 round trips in a row. Here a
+segment counts only once it is complete, and segments are fetched in parallel (within the per-host
+limit that ``Http.stream`` enforces). A segment up to ``packed_bytes`` is received in memory and, once
+complete, appended to its track's pack (``fetch/pack.py``: one file and a journal instead of a file per
+segment); a larger one is its own file, written as ``.part`` by ``resumable.download`` and renamed
+when complete. After a crash every complete segment is kept without a request, a partial large one
+resumes by Range and a partial small one is fetched again: nothing can be doubled or truncated.
+ffmpeg then reads a local copy of the playlist (packed segments by EXT-X-BYTERANGE): it knows TS,
+fMP4 and discontinuities better than byte concatenation. A talk's single playlist is read by the
 merge itself (one process and one copy of the audio fewer, ``fetch/media.py``); two tracks, and video
 slides' clips, are first joined by stream copy (``join``).
 
@@ -35,10 +38,12 @@ import m3u8
 from ..core.errors import ConfarchiveError, FetchError, Interrupted
 from ..core.net import Http
 from ..media.ffrun import media_input, run_ffmpeg
-from .resumable import Journal, download
+from .pack import Pack, localise
+from .resumable import Journal, download, download_small
 
 _AUDIO_CODECS = ("mp4a", "ac-3", "ec-3", "opus", "flac", "mp3", "alac", "dts")
 _SUFFIX = re.compile(r"\.[a-z0-9]{1,5}")
+PACKED_BYTES = 1024 * 1024  # a segment in flight is held in memory up to this size: segment_jobs of them a talk
 
 
 class Unsupported(ConfarchiveError):
@@ -71,13 +76,20 @@ class Track:
     local_playlist: str
     duration_s: float  # the sum of EXTINF
 
+    @property
+    def pack_name(self) -> str:
+        """The pack of this track's small segments: named with their extension (ffmpeg checks it)."""
+        first = next((p.name for p in self.pieces if p.name.startswith("seg-")), "seg.ts")
+        return "pack" + PurePosixPath(first).suffix
+
 
 @dataclass(frozen=True)
 class Segments:
     """Every piece of the chosen tracks complete on disk (each checked against its announced size as it
     was downloaded), and the local playlists that join them: ``main``, and ``audio`` when the rendition
-    keeps its audio apart. ``sizes`` maps each piece (relative to the work folder) to its size, so that a
-    later run can tell without a request that they are all still there."""
+    keeps its audio apart. ``sizes`` maps each file that holds pieces (a track's pack, a segment or init
+    section of its own; relative to the work folder) to its size, so that a later run can tell without
+    a request that they are all still there."""
 
     playlists: tuple[Path, ...]
     duration_s: float  # the sum of EXTINF of the longest track: what the playlist announces
@@ -214,22 +226,50 @@ def _prepare(folder: Path, track: Track) -> None:
     os.replace(tmp, manifest)
 
 
+@dataclass(frozen=True)
+class _Folder:
+    """One track's folder while it is fetched: its pack, the journal of the pieces that are files of their
+    own (init sections, segments larger than ``packed_bytes``), and which piece goes where."""
+
+    path: Path
+    pack: Pack
+    journal: Journal
+    packed_bytes: int
+
+    def packs(self, piece: Piece) -> bool:
+        return self.packed_bytes > 0 and piece.name.startswith("seg-") and piece.name.endswith(self.pack.path.suffix)
+
+    def has(self, piece: Piece) -> bool:
+        return piece.name in self.pack or (self.path / piece.name).exists()
+
+    def close(self) -> None:
+        self.pack.close()
+        self.journal.close()
+
+
 def _fetch_piece(
-    http: Http, piece: Piece, folder: Path, journal: Journal, headers: dict[str, str],
+    http: Http, piece: Piece, folder: _Folder, headers: dict[str, str],
     cancel: threading.Event | None, on_bytes: Callable[[int], None] | None,
 ) -> None:  # fmt: skip
-    final = folder / piece.name  # not there: _fetch_all asked for the pieces not yet complete
+    """One piece not yet complete, into its folder's pack or into a file of its own."""
     if cancel is not None and cancel.is_set():
         raise Interrupted("interrupted")
-    part = folder / (piece.name + ".part")
+    part = folder.path / (piece.name + ".part")
+    common = {"what": "an HLS segment", "byte_range": piece.byte_range, "headers": headers, "cancel": cancel,
+              "on_bytes": on_bytes, "journal": folder.journal}  # fmt: skip
     try:
-        download(http, piece.url, part, what="an HLS segment", byte_range=piece.byte_range, cancel=cancel,
-                 on_bytes=on_bytes, headers=headers, durable=False, journal=journal)  # fmt: skip
+        if folder.packs(piece):
+            data = download_small(http, piece.url, part, in_memory=folder.packed_bytes, **common)
+            if data is not None:
+                folder.pack.add(piece.name, data)  # complete: from now on never requested again
+                return
+        else:
+            download(http, piece.url, part, durable=False, **common)
     except FetchError as exc:
         if piece.byte_range is not None and exc.status == 200:
             raise Unsupported(f"{piece.url} ignores byte ranges: the segments cannot be cut from it") from exc
         raise
-    os.replace(part, final)  # complete (download checked the size): from now on never requested again
+    os.replace(part, folder.path / piece.name)  # complete (download checked the size): never requested again
 
 
 def _serialised(callback: Callable[[int], None] | None) -> Callable[[int], None] | None:
@@ -247,27 +287,22 @@ def _serialised(callback: Callable[[int], None] | None) -> Callable[[int], None]
 
 
 def _fetch_all(
-    http: Http, work: list[tuple[Path, Piece]], jobs: int, headers: dict[str, str],
+    http: Http, work: list[tuple[_Folder, Piece]], jobs: int, headers: dict[str, str],
     cancel: threading.Event | None, on_bytes: Callable[[int], None] | None,
 ) -> None:  # fmt: skip
     """Every piece not yet complete, ``jobs`` at a time, in playlist order. On the first failure the
     pieces not started are dropped and the ones in flight finish (kept for the next run)."""
-    todo = [(folder, piece) for folder, piece in work if not (folder / piece.name).exists()]
+    todo = [(folder, piece) for folder, piece in work if not folder.has(piece)]
     report = _serialised(on_bytes)
-    journals = {folder: Journal(folder) for folder, _ in todo}  # validators: one file, not one per segment
-    try:
-        with ThreadPoolExecutor(max_workers=max(1, jobs), thread_name_prefix="hls") as pool:
-            futures = [pool.submit(_fetch_piece, http, p, f, journals[f], headers, cancel, report) for f, p in todo]
-            try:
-                for future in as_completed(futures):
-                    future.result()
-            except BaseException:
-                for future in futures:
-                    future.cancel()
-                raise
-    finally:
-        for journal in journals.values():
-            journal.close()
+    with ThreadPoolExecutor(max_workers=max(1, jobs), thread_name_prefix="hls") as pool:
+        futures = [pool.submit(_fetch_piece, http, p, f, headers, cancel, report) for f, p in todo]
+        try:
+            for future in as_completed(futures):
+                future.result()
+        except BaseException:
+            for future in futures:
+                future.cancel()
+            raise
 
 
 def join(ffmpeg_path: str, segments: Segments, workdir: Path, want_video: bool) -> Path:
@@ -301,11 +336,13 @@ def fetch_segments(
     referer: str | None = None,
     want_video: bool = False,
     segment_jobs: int = 12,
+    packed_bytes: int = PACKED_BYTES,
     cancel: threading.Event | None = None,
     on_bytes: Callable[[int], None] | None = None,
 ) -> Segments:
     """Fetch every piece of the HLS media at ``url`` (a master or a media playlist) into ``workdir/hls``
-    and write the local playlists that refer to them. Resumes whatever a previous run left.
+    and write the local playlists that refer to them. Resumes whatever a previous run left. Segments up to
+    ``packed_bytes`` go to their track's pack; 0 makes every segment a file of its own.
 
     Raises Unsupported (fall back to yt-dlp), FetchError / ConfarchiveError, or Interrupted on ``cancel``.
     """
@@ -319,17 +356,25 @@ def fetch_segments(
     else:
         tracks = [plan_track(text, logical)]
     scratch = workdir / "hls"
-    folders = [scratch / name for name in ("main", "audio")[: len(tracks)]]
-    for folder, track in zip(folders, tracks, strict=True):
-        _prepare(folder, track)
-    work = [(folder, piece) for folder, track in zip(folders, tracks, strict=True) for piece in track.pieces]
-    _fetch_all(http, work, segment_jobs, headers, cancel, on_bytes)
+    paths = [scratch / name for name in ("main", "audio")[: len(tracks)]]
+    for path, track in zip(paths, tracks, strict=True):
+        _prepare(path, track)
+    folders = [_Folder(p, Pack(p, t.pack_name), Journal(p), packed_bytes) for p, t in zip(paths, tracks, strict=True)]
+    try:
+        work = [(folder, piece) for folder, track in zip(folders, tracks, strict=True) for piece in track.pieces]
+        _fetch_all(http, work, segment_jobs, headers, cancel, on_bytes)
+    finally:
+        for folder in folders:
+            folder.close()
     if cancel is not None and cancel.is_set():
         raise Interrupted("interrupted")
+    sizes: dict[str, int] = {}
     for folder, track in zip(folders, tracks, strict=True):
-        tmp = folder / "local.m3u8.tmp"
-        tmp.write_text(track.local_playlist)
-        os.replace(tmp, folder / "local.m3u8")
-    sizes = {(folder / p.name).relative_to(workdir).as_posix(): (folder / p.name).stat().st_size for folder, p in work}
-    playlists = tuple(folder / "local.m3u8" for folder in folders)
+        tmp = folder.path / "local.m3u8.tmp"
+        tmp.write_text(localise(track.local_playlist, folder.pack))
+        os.replace(tmp, folder.path / "local.m3u8")
+        own = [folder.path / p.name for p in track.pieces if p.name not in folder.pack]
+        packed = [folder.pack.path] if folder.pack.extents else []
+        sizes |= {f.relative_to(workdir).as_posix(): f.stat().st_size for f in [*packed, *own]}
+    playlists = tuple(folder.path / "local.m3u8" for folder in folders)
     return Segments(playlists, max(t.duration_s for t in tracks), sizes, scratch)

@@ -127,7 +127,8 @@ def _fetch(media: Media, workdir: Path, ctx: MediaContext, fmt: str, playlist_ok
         try:
             segments = fetch_segments(
                 ctx.http, media.url, workdir, referer=media.referer, want_video=want_video,
-                segment_jobs=settings.network.segment_jobs, cancel=ctx.cancel, on_bytes=ctx.on_bytes,
+                segment_jobs=settings.network.segment_jobs, packed_bytes=settings.network.packed_segment_bytes,
+                cancel=ctx.cancel, on_bytes=ctx.on_bytes,
             )  # fmt: skip
         except Unsupported as exc:
             ctx.log.info("%s; yt-dlp fetches it instead", exc.one_line())

@@ -12,14 +12,16 @@ the ``.part`` and moves it to its final name.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import re
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TextIO
+from typing import Protocol, TextIO
 
 import requests
 
@@ -119,6 +121,110 @@ def _resume_point(part: Path, url: str, journal: Journal | None = None) -> tuple
     return (size, str(meta["validator"])) if size else (0, None)
 
 
+class _Store(Protocol):
+    """Where a download's bytes and validator go, and where a resumed attempt starts from."""
+
+    def resume_point(self, key: str) -> tuple[int, str | None]: ...
+    def record(self, meta: dict[str, object]) -> None: ...
+    def expect(self, offset: int, total: int | None) -> None: ...
+    def writer(self, mode: str) -> contextlib.AbstractContextManager[Callable[[bytes], object]]: ...
+    def size(self) -> int: ...
+    def discard(self) -> None: ...
+
+
+@dataclass(frozen=True)
+class _FileStore:
+    """A ``.part`` file, its validator in a sidecar or the folder's journal; ``durable`` fsyncs the body."""
+
+    part: Path
+    journal: Journal | None
+    durable: bool
+
+    def resume_point(self, key: str) -> tuple[int, str | None]:
+        return _resume_point(self.part, key, self.journal)
+
+    def record(self, meta: dict[str, object]) -> None:
+        _record(self.part, meta, self.journal)
+
+    def expect(self, offset: int, total: int | None) -> None:
+        pass
+
+    @contextmanager
+    def writer(self, mode: str) -> Iterator[Callable[[bytes], object]]:
+        with self.part.open(mode) as fh:
+
+            def write(chunk: bytes) -> None:
+                fh.write(chunk)
+                fh.flush()  # a killed process keeps what it received
+
+            yield write
+            if self.durable:
+                os.fsync(fh.fileno())
+
+    def size(self) -> int:
+        return self.part.stat().st_size
+
+    def discard(self) -> None:
+        discard(self.part)
+
+
+class _SpillStore:
+    """The body in memory while it is known to fit in ``in_memory`` bytes; a file store from the moment an
+    answer announces more (or nothing), with what memory held and the validator moved there first."""
+
+    def __init__(self, in_memory: int, file: _FileStore) -> None:
+        self.in_memory = in_memory
+        self.data = bytearray()
+        self.file: _FileStore | None = None
+        self._spill_to = file
+        self._meta: dict[str, object] | None = None
+
+    def resume_point(self, key: str) -> tuple[int, str | None]:
+        if self.file is None and not self.data:
+            found = self._spill_to.resume_point(key)
+            if found[0]:  # a large body a killed run left in its part: resumed there, by Range
+                self.file = self._spill_to
+        if self.file is not None:
+            return self.file.resume_point(key)
+        meta = self._meta
+        if meta is None or meta.get("url") != key or not meta.get("validator") or not self.data:
+            return 0, None
+        return len(self.data), str(meta["validator"])
+
+    def record(self, meta: dict[str, object]) -> None:
+        if self.file is not None:
+            self.file.record(meta)
+        self._meta = meta
+
+    def expect(self, offset: int, total: int | None) -> None:
+        if self.file is not None or (total is not None and total <= self.in_memory):
+            return
+        self.file = self._spill_to
+        if self._meta is not None:
+            self.file.record(self._meta)
+        self.file.part.write_bytes(self.data[:offset])  # what a resumed answer continues from
+        self.data = bytearray()
+
+    @contextmanager
+    def writer(self, mode: str) -> Iterator[Callable[[bytes], object]]:
+        if self.file is not None:
+            with self.file.writer(mode) as write:
+                yield write
+            return
+        if mode == "wb":
+            self.data.clear()
+        yield self.data.extend
+
+    def size(self) -> int:
+        return self.file.size() if self.file is not None else len(self.data)
+
+    def discard(self) -> None:
+        if self.file is not None:
+            self.file.discard()
+        self.data.clear()
+        self._meta = None
+
+
 def download(
     http: Http,
     url: str,
@@ -148,15 +254,41 @@ def download(
     limit = min(max_bytes or http.net.max_file_bytes, http.net.max_file_bytes)
     if not part.parent.is_dir():  # one stat where mkdir(exist_ok) costs two system calls a piece
         part.parent.mkdir(parents=True, exist_ok=True)
-    job = _Job(http, url, part, what, refuse_html, limit, cancel, on_bytes, byte_range, headers or {}, durable, journal)
+    store = _FileStore(part, journal, durable)
+    job = _Job(http, url, store, what, refuse_html, limit, cancel, on_bytes, byte_range, headers or {})
     return http.retrying(url, job.attempt, cancel=cancel)
+
+
+def download_small(
+    http: Http,
+    url: str,
+    part: Path,
+    *,
+    in_memory: int,
+    what: str,
+    byte_range: tuple[int, int] | None = None,
+    headers: dict[str, str] | None = None,
+    cancel: threading.Event | None = None,
+    on_bytes: Callable[[int], None] | None = None,
+    journal: Journal | None = None,
+) -> bytes | None:
+    """``url``'s bytes when its answer announces at most ``in_memory`` of them (each chunk held in memory,
+    a cut body resumed by Range from there, as ``download`` does from its part). A larger or unannounced
+    body goes to ``part`` in the same request, as ``download(durable=False)`` writes it: then None, and the
+    caller renames the complete part. Nothing of a small body reaches the disk here."""
+    if not part.parent.is_dir():
+        part.parent.mkdir(parents=True, exist_ok=True)
+    store = _SpillStore(in_memory, _FileStore(part, journal, durable=False))
+    job = _Job(http, url, store, what, True, http.net.max_file_bytes, cancel, on_bytes, byte_range, headers or {})
+    http.retrying(url, job.attempt, cancel=cancel)
+    return None if store.file is not None else bytes(store.data)
 
 
 @dataclass(frozen=True)
 class _Job:
     http: Http
     url: str
-    part: Path
+    store: _Store
     what: str
     refuse_html: bool
     limit: int
@@ -164,8 +296,6 @@ class _Job:
     on_bytes: Callable[[int], None] | None
     byte_range: tuple[int, int] | None
     headers: dict[str, str]
-    durable: bool
-    journal: Journal | None = None
 
     @property
     def key(self) -> str:
@@ -174,13 +304,13 @@ class _Job:
 
     def _again(self, reason: str, restart: bool = False) -> FetchError:
         if restart:
-            discard(self.part)  # not where we stopped: never splice
+            self.store.discard()  # not where we stopped: never splice
         return FetchError(reason, url=self.url, kind=ErrorKind.TRANSIENT)
 
     def attempt(self) -> int:
         """One request: resume or start, write the body, return the size once complete."""
         url, rng = self.url, self.byte_range
-        offset, validator = _resume_point(self.part, self.key, self.journal)
+        offset, validator = self.store.resume_point(self.key)
         headers = {**self.headers, "Accept-Encoding": "identity"}
         if rng is not None:
             if offset == rng[1] - rng[0] + 1:
@@ -197,12 +327,11 @@ class _Job:
                     return offset  # we already had every byte
                 raise self._again(f"{url} answered 416 to a range request", restart=True)
             total, mode, offset = self._answer(r, offset)
+            self.store.expect(offset, total)
             if total is not None and total > self.limit:
                 raise FetchError(f"{url} is {total} bytes, more than the {self.limit}-byte limit", url=url)
-            _write_body(
-                self.http, r, self.part, mode, offset, self.limit, url, self.cancel, self.on_bytes, self.durable
-            )
-        size = self.part.stat().st_size
+            _write_body(self.http, r, self.store, mode, offset, self.limit, url, self.cancel, self.on_bytes)
+        size = self.store.size()
         if total is not None and size != total:
             raise self._again(f"{url}: got {size} of {total} bytes")  # resumed by the next attempt
         return size
@@ -219,32 +348,29 @@ class _Job:
             if rng is None:
                 return (int(match.group(3)) if match.group(3) != "*" else None), "ab", offset
             if not offset:  # a range's first answer is a 206: its validator is recorded here
-                _record(self.part, {"url": self.key, "validator": _validator(response)}, self.journal)
+                self.store.record({"url": self.key, "validator": _validator(response)})
             return rng[1] - rng[0] + 1, "ab" if offset else "wb", offset
         if rng is not None:
             if not offset:
                 raise FetchError(f"{url} ignores byte ranges (200 to a Range request)", url=url, status=200)
             raise self._again(f"{url} changed since its range was started", restart=True)  # If-Range failed
         length = response.headers.get("Content-Length")
-        _record(self.part, {"url": url, "validator": _validator(response)}, self.journal)
+        self.store.record({"url": url, "validator": _validator(response)})
         return (int(length) if length and length.isdigit() else None), "wb", 0
 
 
 def _write_body(
-    http: Http, response: requests.Response, part: Path, mode: str, offset: int, max_bytes: int, url: str,
-    cancel: threading.Event | None, on_bytes: Callable[[int], None] | None, durable: bool = True,
+    http: Http, response: requests.Response, store: _Store, mode: str, offset: int, max_bytes: int, url: str,
+    cancel: threading.Event | None, on_bytes: Callable[[int], None] | None,
 ) -> None:  # fmt: skip
     size = offset
-    with part.open(mode) as fh:
+    with store.writer(mode) as write:
         for chunk in http.chunks(response, url):
             if cancel is not None and cancel.is_set():
                 raise Interrupted("interrupted")
-            fh.write(chunk)
-            fh.flush()  # a killed process keeps what it received
+            write(chunk)
             size += len(chunk)
             if on_bytes is not None:
                 on_bytes(len(chunk))
             if size > max_bytes:
                 raise FetchError(f"{url} is larger than the {max_bytes}-byte limit", url=url, kind=ErrorKind.PERMANENT)
-        if durable:
-            os.fsync(fh.fileno())
