@@ -175,10 +175,12 @@ class Conference:
         self.urls.write_text("\n".join(t.url for t in talks) + "\n")
 
     def archive(
-        self, root: Path, extra: Sequence[str] = (), urls: Path | None = None, expect: int | None = None
-    ) -> CliRun:
+        self, root: Path, extra: Sequence[str] = (), urls: Path | None = None, expect: int | None = None,
+        config: Path | None = None,
+    ) -> CliRun:  # fmt: skip
         """One ``confarchive archive -q`` run; it must exit 0 with one MP4 per talk."""
-        run = run_cli(["archive", "-i", str(urls or self.urls), "-o", str(root), "-q", *extra], self.config)
+        args = ["archive", "-i", str(urls or self.urls), "-o", str(root), "-q", *extra]
+        run = run_cli(args, config or self.config)
         if run.returncode != 0:
             raise SystemExit(f"confarchive archive exited {run.returncode}:\n{run.stderr_tail}")
         mp4s = len(list(root.glob("*/*.mp4")))

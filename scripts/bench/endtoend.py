@@ -8,7 +8,8 @@
    (each talk's distinct slides encoded once + its audio stream-copied out of the HLS playlist) for the
    same N talks, run by as many workers as there are cores; the ratio is ours as a fraction of it.
    Also reported: the fixture server's CPU (it runs in the benchmark's own process, on the same cores)
-   as a share of the machine's time during the run, a cost the floor does not pay.
+   as a share of the machine's time during the run, a cost the floor does not pay; and the same runs
+   with every HLS segment a file of its own (``packed_segment_bytes = 0``, as before fetch/pack.py).
 2. ``--scaling``: the same at 10, 50 and 200 talks of 30 s with 5 slides. Time per talk must stay
    flat and peak RSS must not grow with the number of talks: each size is compared with the smallest.
 
@@ -93,15 +94,16 @@ class Archived:
         return statistics.median(r.own_sys_s for r in self.runs)
 
 
-def archive_fresh(conf: Conference, runs: int, extra: tuple[str, ...] = ()) -> Archived:
-    """``runs`` archives of the whole conference from scratch, each into a new folder."""
+def archive_fresh(conf: Conference, runs: int, extra: tuple[str, ...] = (), config: Path | None = None) -> Archived:
+    """``runs`` archives of the whole conference from scratch, each into a new folder (``config``: another
+    configuration than the conference's own)."""
     results: list[CliRun] = []
     served: list[float] = []
     for n in range(runs):
         root = conf.dir / f"archive-{n}"
         conf.world.state.reset()
         before = time.process_time()  # the world's server threads (and the /proc poller) run in this process
-        results.append(conf.archive(root, extra))
+        results.append(conf.archive(root, extra, config=config))
         served.append(time.process_time() - before)
         requests, sent = total_requests(conf.world), total_bytes(conf.world)
         shutil.rmtree(root)
@@ -167,6 +169,9 @@ def bench_endtoend(talks: int = 50, runs: int = 3, slides: int = 20, seconds: fl
         got = archive_fresh(conf, runs)
         floors = [floor_wall(conf) for _ in range(runs)]
         processes = tool_processes(conf)
+        unpacked = conf.dir / "a-file-each.toml"  # the HLS segments as they were stored before fetch/pack.py
+        unpacked.write_text(conf.config.read_text() + "\n[network]\npacked_segment_bytes = 0\n")
+        each = archive_fresh(conf, runs, config=unpacked)
     finally:
         conf.close()
     floor_rate = 60 * talks / statistics.median(floors)
@@ -187,6 +192,12 @@ def bench_endtoend(talks: int = 50, runs: int = 3, slides: int = 20, seconds: fl
         (f"{label}: confarchive's own CPU a talk (user + sys)", f"{got.own_cpu_s / talks:.3f} s",
          f"{got.own_user_s / talks:.3f} + {got.own_sys_s / talks:.3f} s", "target <= 0.15 s"),
         (f"{label}: the fixture server's share of the machine", f"{got.server_share:.0%}", "0% (floor)", "-"),
+        (f"{label}: segments packed vs a file each (packed_segment_bytes = 0)", f"{got.talks_per_min:.1f} talks/min",
+         f"{each.talks_per_min:.1f} talks/min", f"{got.talks_per_min / each.talks_per_min:.2f}x"),
+        (f"{label}: own CPU a talk (user + sys), segments packed vs a file each",
+         f"{got.own_cpu_s / talks:.3f} s ({got.own_user_s / talks:.3f} + {got.own_sys_s / talks:.3f})",
+         f"{each.own_cpu_s / talks:.3f} s ({each.own_user_s / talks:.3f} + {each.own_sys_s / talks:.3f})",
+         f"{got.own_cpu_s / each.own_cpu_s:.2f}x the CPU"),
     ]  # fmt: skip
 
 

@@ -127,6 +127,7 @@ def fetch_rows(s: Sizes) -> list[Row]:
     try:
         return [
             fetch.bench_slides(world, "slides", s.fetch_latency_ms / 1000),
+            fetch.bench_get_cpu(world, "slides"),
             fetch.bench_resume(world, "resume", config),
         ]
     finally:

@@ -34,6 +34,7 @@ from requests.auth import AuthBase, HTTPBasicAuth
 
 from .errors import ErrorKind, FetchError, HostDown, Interrupted
 from .politeness import HostLimiter
+from .pooled import Pooled
 from .settings import NetworkSettings, Rewrite
 
 T = TypeVar("T")
@@ -209,6 +210,12 @@ class Http:
         adapter = _RewritingAdapter(self.rewriter, max_retries=0, pool_connections=pool, pool_maxsize=pool)
         self.session.mount("http://", adapter)
         self.session.mount("https://", adapter)
+        self.pooled = Pooled(self.session, self._environment_for, net.timeout_s)
+
+    def _environment_for(self, url: str) -> dict[str, object]:
+        """What requests would take from the environment for a streamed GET of ``url`` (proxies, verify)."""
+        session = self.session
+        return session.merge_environment_settings(url, {}, True, None, None)  # type: ignore[no-any-return]
 
     def close(self) -> None:
         self.session.close()
@@ -265,16 +272,20 @@ class Http:
         accept: tuple[int, ...] = (),
     ) -> Iterator[requests.Response]:
         """One GET whose body is read by the caller; the host slot is held until the block ends.
-        Not retried: callers put it inside ``retrying``."""
+        Not retried: callers put it inside ``retrying``. Sent through the session's pools directly unless
+        it needs requests' own layers (``core/pooled.py``)."""
         if urlsplit(url).scheme not in ("http", "https"):
             raise FetchError(f"refused to fetch {url[:200]}: only http(s) URLs are followed", url=url)
-        host = self.actual_host(url)
+        actual = self.rewriter(url)
+        host = urlsplit(actual).hostname or ""
         with self.limiter.slot(host):
             try:
-                response = self.session.get(
-                    url, headers=headers, stream=True, timeout=self.net.timeout_s, allow_redirects=True
-                )
-            except requests.RequestException as exc:
+                response = self.pooled.get(url, actual, headers)
+                if response is None:
+                    response = self.session.get(
+                        url, headers=headers, stream=True, timeout=self.net.timeout_s, allow_redirects=True
+                    )
+            except (requests.RequestException, urllib3.exceptions.HTTPError, OSError) as exc:
                 raise FetchError(f"cannot reach {url}: {_reason(exc)}", url=url, kind=ErrorKind.TRANSIENT) from exc
             try:
                 status = response.status_code
