@@ -1,10 +1,9 @@
-"""File downloads sent through the session's pools (core/pooled.py) carry what requests would have sent:
-the session's headers and cookies, the cookies an answer sets, netrc credentials for their host only;
-and what needs requests' own layers (redirects, proxies) still goes through requests."""
+"""GETs sent through the session's pools (core/pooled.py) carry what requests would have sent: the session's
+headers and cookies, the cookies an answer sets (netrc credentials: test_net.py, whose GETs go the same
+way); redirects are followed by requests from the first answer, and proxies still go through requests."""
 
 from __future__ import annotations
 
-import base64
 from pathlib import Path
 
 import pytest
@@ -55,32 +54,6 @@ def test_headers_and_cookies_both_ways(world: World, hooks: list, tmp_path: Path
     assert {r.headers.get("user-agent") for r in seen} == {NetworkSettings().user_agent}
     assert {r.headers.get("referer") for r in seen} == {"https://talks.example.org/1"}
     assert {r.headers.get("accept-encoding") for r in seen} == {"identity"}
-
-
-def test_netrc_credentials_go_to_their_host_only(
-    world: World, hooks: list, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    netrc = tmp_path / "netrc"
-    netrc.write_text(f"machine {HOST} login reader password s3cret\n")
-    netrc.chmod(0o600)
-    monkeypatch.setenv("NETRC", str(netrc))
-    seen: list[tuple[str, str | None]] = []
-
-    def record(req: Request) -> Response | None:
-        if req.path == "/private/file.bin":
-            seen.append((req.host, req.headers.get("authorization")))
-            return Response(body=b"ok", content_type="application/octet-stream")
-        return None
-
-    hooks.append(record)
-    client = _client(world)
-    try:
-        for host in (HOST, "iclr.fixture.invalid"):
-            download(client, f"https://{host}/private/file.bin", tmp_path / host, what="a file")
-    finally:
-        client.close()
-    basic = "Basic " + base64.b64encode(b"reader:s3cret").decode()
-    assert seen == [(HOST, basic), ("iclr.fixture.invalid", None)]
 
 
 def test_redirects_are_followed_from_the_first_answer_without_asking_twice(
