@@ -4,8 +4,10 @@ refusal of HTML where a binary is expected, the per-host connection limit."""
 from __future__ import annotations
 
 import base64
+import gzip
 import threading
 import time
+import zlib
 
 import pytest
 
@@ -77,6 +79,20 @@ def test_oversized_response_is_refused(world: World, http: Http, hooks: list) ->
     hooks.append(_flaky("/big", [Response(200, b"x" * 5000)]))
     with pytest.raises(FetchError, match="larger than 1000 bytes"):
         http.get(f"https://{HOST}/big", max_bytes=1000)
+
+
+@pytest.mark.parametrize("encoding", ["gzip", "deflate"])
+def test_a_compressed_page_is_read_as_its_text(world: World, http: Http, hooks: list, encoding: str) -> None:
+    """Servers compress pages when the request offers it (requests offers gzip and deflate at least), and
+    the body is read from the raw stream: it must come back decoded, within the size cap of its text."""
+    html = "<html><head><title>Caf\u00e9 talks</title></head><body>" + "<p>slides</p>" * 400 + "</body></html>"
+    packed = gzip.compress(html.encode()) if encoding == "gzip" else zlib.compress(html.encode())
+    page = Response(200, packed, content_type="text/html; charset=utf-8", headers={"Content-Encoding": encoding})
+    hooks.append(_flaky("/compressed", [page, page]))
+    got = http.get(f"https://{HOST}/compressed")
+    assert got.text == html and len(packed) < len(html) // 10
+    with pytest.raises(FetchError, match="larger than 1000 bytes"):  # the cap counts the text, not the wire
+        http.get(f"https://{HOST}/compressed", max_bytes=1000)
 
 
 def test_per_host_connection_limit_holds_across_threads(world: World, hooks: list) -> None:

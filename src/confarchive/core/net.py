@@ -304,15 +304,18 @@ class Http:
             finally:
                 response.close()
 
-    def chunks(self, response: requests.Response, url: str) -> Iterator[bytes]:
+    def chunks(self, response: requests.Response, url: str, decode: bool = False) -> Iterator[bytes]:
         """The body as it arrives (``iter_content`` would wait for a full chunk, which a killed process
-        then loses), abandoning a transfer slower than ``min_bytes_per_s`` over ``slow_window_s``."""
+        then loses), abandoning a transfer slower than ``min_bytes_per_s`` over ``slow_window_s``.
+        ``decode``: undo the answer's Content-Encoding (gzip, deflate, br, zstd: what the session's
+        Accept-Encoding offers), for a page read whole; a download asks for identity and keeps its
+        bytes as sent, or its offsets would not mean the server's bytes."""
         window = self.net.slow_window_s
         floor = self.net.min_bytes_per_s * window
         started = mark = time.monotonic()
         since_mark = 0
         try:
-            while data := response.raw.read1(256 * 1024):
+            while data := response.raw.read1(256 * 1024, decode_content=decode):
                 yield data
                 since_mark += len(data)
                 now = time.monotonic()
@@ -353,7 +356,7 @@ class Http:
                 raise FetchError(message, url=url, kind=ErrorKind.PERMANENT)
             parts: list[bytes] = []
             total = 0
-            for chunk in self.chunks(response, url):
+            for chunk in self.chunks(response, url, decode=True):
                 total += len(chunk)
                 if total > limit:
                     message = f"response from {url} is larger than {limit} bytes"
