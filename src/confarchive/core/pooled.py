@@ -31,7 +31,7 @@ from requests.utils import get_encoding_from_headers, requote_uri, select_proxy
 
 
 class Pooled:
-    """GETs of file bytes through ``session``'s pools; thread-safe as the session's pools are."""
+    """GETs through ``session``'s pools; thread-safe as the session's pools are."""
 
     def __init__(
         self, session: requests.Session, settings_for: Callable[[str], dict[str, Any]], timeout_s: float

@@ -37,13 +37,14 @@ import m3u8
 
 from ..core.errors import ConfarchiveError, FetchError, Interrupted
 from ..core.net import Http
+from ..core.settings import NetworkSettings
 from ..media.ffrun import media_input, run_ffmpeg
 from .pack import Pack, localise
 from .resumable import Journal, download, download_small
 
 _AUDIO_CODECS = ("mp4a", "ac-3", "ec-3", "opus", "flac", "mp3", "alac", "dts")
 _SUFFIX = re.compile(r"\.[a-z0-9]{1,5}")
-PACKED_BYTES = 1024 * 1024  # a segment in flight is held in memory up to this size: segment_jobs of them a talk
+PACKED_BYTES = NetworkSettings.packed_segment_bytes  # the setting's default, for callers without settings
 
 
 class Unsupported(ConfarchiveError):

@@ -91,7 +91,7 @@ class Pack:
     def __contains__(self, name: str) -> bool:
         return name in self.extents
 
-    def add(self, name: str, data: bytes) -> Extent:
+    def add(self, name: str, data: bytes) -> None:
         """Append ``data`` as segment ``name``: its bytes first, then its line; it counts from then on."""
         with self._lock:
             if self._fd is None:
@@ -107,7 +107,6 @@ class Pack:
             self._log.flush()
             self.extents[name] = extent
             self.end += len(data)
-            return extent
 
     def close(self) -> None:
         """Close both files; bytes past the last line (a failed write) are cut off."""
@@ -119,12 +118,6 @@ class Pack:
             if self._log is not None:
                 self._log.close()
                 self._log = None
-
-    def __enter__(self) -> Pack:
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.close()
 
 
 def localise(playlist: str, pack: Pack) -> str:

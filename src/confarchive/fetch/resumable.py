@@ -202,7 +202,8 @@ class _SpillStore:
         self.file = self._spill_to
         if self._meta is not None:
             self.file.record(self._meta)
-        self.file.part.write_bytes(self.data[:offset])  # what a resumed answer continues from
+        if offset:  # what a resumed answer continues from; from byte 0 the writer creates the part
+            self.file.part.write_bytes(self.data[:offset])
         self.data = bytearray()
 
     @contextmanager
@@ -275,9 +276,9 @@ def download_small(
     """``url``'s bytes when its answer announces at most ``in_memory`` of them (each chunk held in memory,
     a cut body resumed by Range from there, as ``download`` does from its part). A larger or unannounced
     body goes to ``part`` in the same request, as ``download(durable=False)`` writes it: then None, and the
-    caller renames the complete part. Nothing of a small body reaches the disk here."""
-    if not part.parent.is_dir():
-        part.parent.mkdir(parents=True, exist_ok=True)
+    caller renames the complete part. Nothing of a small body reaches the disk here. ``part``'s folder
+    exists (the caller's, made once for all its pieces: no check per piece).
+    """
     store = _SpillStore(in_memory, _FileStore(part, journal, durable=False))
     job = _Job(http, url, store, what, True, http.net.max_file_bytes, cancel, on_bytes, byte_range, headers or {})
     http.retrying(url, job.attempt, cancel=cancel)
