@@ -23,13 +23,13 @@ from __future__ import annotations
 
 import json
 import os
+import posixpath
 import re
 import shutil
 import threading
 from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import dataclass
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 from urllib.parse import urljoin, urlsplit
 
 import ffmpeg
@@ -38,6 +38,7 @@ import m3u8
 from ..core.errors import ConfarchiveError, FetchError, Interrupted
 from ..core.net import Http
 from ..core.settings import NetworkSettings
+from ..core.workers import run_each
 from ..media.ffrun import media_input, run_ffmpeg
 from .pack import Pack, localise
 from .resumable import Journal, download, download_small
@@ -81,7 +82,7 @@ class Track:
     def pack_name(self) -> str:
         """The pack of this track's small segments: named with their extension (ffmpeg checks it)."""
         first = next((p.name for p in self.pieces if p.name.startswith("seg-")), "seg.ts")
-        return "pack" + PurePosixPath(first).suffix
+        return "pack" + posixpath.splitext(first)[1]
 
 
 @dataclass(frozen=True)
@@ -163,7 +164,7 @@ def _range(spec: str | None, follows: int | None) -> tuple[int, int] | None:
 
 def _suffix(url: str, default: str) -> str:
     """The source's extension when it is a plain one: ffmpeg >= 7.1 checks that it matches the format."""
-    suffix = PurePosixPath(urlsplit(url).path).suffix.lower()
+    suffix = posixpath.splitext(urlsplit(url).path.rstrip("/"))[1].lower()  # PurePosixPath's suffix, cheaper
     return suffix if _SUFFIX.fullmatch(suffix) else default
 
 
@@ -240,8 +241,11 @@ class _Folder:
     def packs(self, piece: Piece) -> bool:
         return self.packed_bytes > 0 and piece.name.startswith("seg-") and piece.name.endswith(self.pack.path.suffix)
 
-    def has(self, piece: Piece) -> bool:
-        return piece.name in self.pack or (self.path / piece.name).exists()
+    def missing(self, pieces: tuple[Piece, ...]) -> list[Piece]:
+        """The pieces neither in the pack nor complete files of their own: one listing of the folder, not
+        a stat per piece."""
+        files = set(os.listdir(self.path))
+        return [p for p in pieces if p.name not in self.pack and p.name not in files]
 
     def close(self) -> None:
         self.pack.close()
@@ -291,19 +295,10 @@ def _fetch_all(
     http: Http, work: list[tuple[_Folder, Piece]], jobs: int, headers: dict[str, str],
     cancel: threading.Event | None, on_bytes: Callable[[int], None] | None,
 ) -> None:  # fmt: skip
-    """Every piece not yet complete, ``jobs`` at a time, in playlist order. On the first failure the
-    pieces not started are dropped and the ones in flight finish (kept for the next run)."""
-    todo = [(folder, piece) for folder, piece in work if not folder.has(piece)]
+    """Every piece of ``work`` (those not yet complete), ``jobs`` at a time, in playlist order. On the first
+    failure the pieces not started are dropped and the ones in flight finish (kept for the next run)."""
     report = _serialised(on_bytes)
-    with ThreadPoolExecutor(max_workers=max(1, jobs), thread_name_prefix="hls") as pool:
-        futures = [pool.submit(_fetch_piece, http, p, f, headers, cancel, report) for f, p in todo]
-        try:
-            for future in as_completed(futures):
-                future.result()
-        except BaseException:
-            for future in futures:
-                future.cancel()
-            raise
+    run_each(lambda job: _fetch_piece(http, job[1], job[0], headers, cancel, report), work, jobs, "hls")
 
 
 def join(ffmpeg_path: str, segments: Segments, workdir: Path, want_video: bool) -> Path:
@@ -362,7 +357,7 @@ def fetch_segments(
         _prepare(path, track)
     folders = [_Folder(p, Pack(p, t.pack_name), Journal(p), packed_bytes) for p, t in zip(paths, tracks, strict=True)]
     try:
-        work = [(folder, piece) for folder, track in zip(folders, tracks, strict=True) for piece in track.pieces]
+        work = [(f, piece) for f, track in zip(folders, tracks, strict=True) for piece in f.missing(track.pieces)]
         _fetch_all(http, work, segment_jobs, headers, cancel, on_bytes)
     finally:
         for folder in folders:

@@ -27,6 +27,7 @@ from ..core.model import MediaFile, Merged, SlideFile, SubtitleFile, Talk, TalkK
 from ..core.net import Http
 from ..core.outcome import TalkResult, failure_of
 from ..core.settings import Settings
+from ..core.workers import run_each
 from ..fetch.clips import clip_first_frame
 from ..fetch.documents import fetch_document, is_pdf, is_webvtt
 from ..fetch.files import fetch_slide
@@ -85,10 +86,10 @@ def fetch_slides(talk: Talk, slides_dir: Path, ctx: WorkContext) -> dict[int, Sl
         return {}
     workers = max(1, min(ctx.settings.slide_jobs, len(image_slides)))
     # validators of the .part files: one file, not a sidecar per slide
-    with Journal(slides_dir) as journal, ThreadPoolExecutor(workers, thread_name_prefix="slide") as pool:
+    with Journal(slides_dir) as journal:
         fetch = partial(fetch_slide, ctx.http, cancel=ctx.cancel, on_bytes=ctx.events.bytes, journal=journal)
-        futures = [pool.submit(fetch, s.index, s.image_urls, slides_dir / f"{s.index:04d}") for s in image_slides]
-        files = [f.result() for f in futures]
+        files = run_each(lambda s: fetch(s.index, s.image_urls, slides_dir / f"{s.index:04d}"), image_slides,
+                         workers, "slide")  # fmt: skip
     journal.path.unlink(missing_ok=True)  # every slide is complete: nothing left to resume
     return {f.index: f for f in files}
 
