@@ -215,28 +215,39 @@ class CliRun:
         return self.cpu_s / self.wall_s / (cores or os.cpu_count() or 1)
 
 
-def run_cli(args: Sequence[str], config: Path, poll_s: float = 0.05) -> CliRun:
-    """Run ``python -m confarchive <args> --config <config>``; the RSS of the tree is polled (psutil), the
-    process's own peak is its VmHWM."""
+def run_cli(args: Sequence[str], config: Path, poll_s: float = 0.05, tree_every: int = 5) -> CliRun:
+    """Run ``python -m confarchive <args> --config <config>``. The wall time ends when the process exits
+    (a blocking wait, not a poll); its own peak RSS is its VmHWM, read every ``poll_s``; the tree's RSS
+    (psutil: a scan of every process on the machine, ~2 ms of CPU here) every ``tree_every`` polls, so
+    that measuring takes ~0.2 % of the machine from the run it measures, not ~1 %."""
     cmd = [sys.executable, "-m", "confarchive", *args, "--config", str(config)]
     with tempfile.TemporaryFile() as stderr:
         start = time.perf_counter()
         proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=stderr)
-        hwm = tree = 0
-        while True:
-            hwm = max(hwm, _status_kb(proc.pid, "VmHWM"))
-            tree = max(tree, _tree_rss_kb(proc.pid))
-            # exited? Left a zombie (WNOWAIT) so that its own CPU can still be read from /proc
-            if os.waitid(os.P_PID, proc.pid, os.WEXITED | os.WNOHANG | os.WNOWAIT) is not None:
-                break
-            time.sleep(poll_s)
+        peaks = {"hwm": 0, "tree": 0}
+        exited = threading.Event()
+
+        def sample() -> None:
+            n = 0
+            while not exited.wait(poll_s):
+                peaks["hwm"] = max(peaks["hwm"], _status_kb(proc.pid, "VmHWM"))
+                if n % tree_every == 0:
+                    peaks["tree"] = max(peaks["tree"], _tree_rss_kb(proc.pid))
+                n += 1
+
+        sampler = threading.Thread(target=sample, daemon=True)
+        sampler.start()
+        os.waitid(os.P_PID, proc.pid, os.WEXITED | os.WNOWAIT)  # a zombie still: its own CPU is in /proc
         wall = time.perf_counter() - start
+        exited.set()
+        sampler.join()
         own = _own_cpu_s(proc.pid)
         _, status, usage = os.wait4(proc.pid, 0)
         proc.returncode = os.waitstatus_to_exitcode(status)  # Popen must not wait for it again
         stderr.seek(0)
         tail = stderr.read().decode("utf-8", "replace")[-2000:]
-    return CliRun(proc.returncode, wall, usage.ru_utime + usage.ru_stime, hwm / 1024, tree / 1024, tail, *own)
+    return CliRun(proc.returncode, wall, usage.ru_utime + usage.ru_stime, peaks["hwm"] / 1024, peaks["tree"] / 1024,
+                  tail, *own)  # fmt: skip
 
 
 def _own_cpu_s(pid: int) -> tuple[float, float]:
