@@ -39,6 +39,8 @@ from tests.world.assets import make_hls, make_m4a
 from tests.world.catalog import FixtureTalk
 from tests.world.server import _Handler
 
+ROOT = Path(__file__).resolve().parents[2]  # the repository
+
 CACHE = Path(tempfile.gettempdir()) / "confarchive-bench-cache"
 
 
@@ -223,7 +225,7 @@ def bytecode_as_installed() -> None:
     a checkout writes them on its first import). Where ``PYTHONDONTWRITEBYTECODE`` is set, as on the
     machine these figures come from, every CLI run would otherwise compile its ~100 modules again:
     ~0.15 s of CPU a run that no user's run pays."""
-    compileall.compile_dir(str(Path(__file__).resolve().parents[2] / "src" / "confarchive"), quiet=1)
+    compileall.compile_dir(str(ROOT / "src" / "confarchive"), quiet=1)
 
 
 def run_cli(args: Sequence[str], config: Path, poll_s: float = 0.05, tree_every: int = 5) -> CliRun:

@@ -54,9 +54,7 @@ from scripts.bench import (
     search,
     transcribe,
 )
-from scripts.bench.common import Row, generated_talk, start_world, table
-
-ROOT = Path(__file__).resolve().parents[2]
+from scripts.bench.common import ROOT, Row, generated_talk, start_world, table
 
 
 @dataclass(frozen=True)

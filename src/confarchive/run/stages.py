@@ -84,12 +84,11 @@ def fetch_slides(talk: Talk, slides_dir: Path, ctx: WorkContext) -> dict[int, Sl
     image_slides = [s for s in talk.slides if s.kind == "image" and s.image_urls]
     if not image_slides:
         return {}
-    workers = max(1, min(ctx.settings.slide_jobs, len(image_slides)))
     # validators of the .part files: one file, not a sidecar per slide
     with Journal(slides_dir) as journal:
         fetch = partial(fetch_slide, ctx.http, cancel=ctx.cancel, on_bytes=ctx.events.bytes, journal=journal)
         files = run_each(lambda s: fetch(s.index, s.image_urls, slides_dir / f"{s.index:04d}"), image_slides,
-                         workers, "slide")  # fmt: skip
+                         ctx.settings.slide_jobs, "slide")  # fmt: skip
     journal.path.unlink(missing_ok=True)  # every slide is complete: nothing left to resume
     return {f.index: f for f in files}
 
