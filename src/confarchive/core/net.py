@@ -36,6 +36,7 @@ from .errors import ErrorKind, FetchError, HostDown, Interrupted
 from .politeness import HostLimiter
 from .pooled import Pooled
 from .settings import NetworkSettings, Rewrite
+from .workers import Threads
 
 T = TypeVar("T")
 RETRY_AFTER_STATUSES = (429, 503)
@@ -211,6 +212,8 @@ class Http:
         self.session.mount("http://", adapter)
         self.session.mount("https://", adapter)
         self.pooled = Pooled(self.session, self._environment_for, net.timeout_s)
+        # the threads that send a talk's requests side by side (its slides, its segments), kept for the run
+        self.threads = Threads("http")
 
     def _environment_for(self, url: str) -> dict[str, object]:
         """What requests would take from the environment for a streamed GET of ``url`` (proxies, verify)."""
@@ -218,6 +221,7 @@ class Http:
         return session.merge_environment_settings(url, {}, True, None, None)  # type: ignore[no-any-return]
 
     def close(self) -> None:
+        self.threads.close()
         self.session.close()
 
     def actual_host(self, url: str) -> str:

@@ -298,7 +298,7 @@ def _fetch_all(
     """Every piece of ``work`` (those not yet complete), ``jobs`` at a time, in playlist order. On the first
     failure the pieces not started are dropped and the ones in flight finish (kept for the next run)."""
     report = _serialised(on_bytes)
-    run_each(lambda job: _fetch_piece(http, job[1], job[0], headers, cancel, report), work, jobs, "hls")
+    run_each(lambda job: _fetch_piece(http, job[1], job[0], headers, cancel, report), work, jobs, "hls", http.threads)
 
 
 def join(ffmpeg_path: str, segments: Segments, workdir: Path, want_video: bool) -> Path:

@@ -12,7 +12,7 @@ import logging
 import shutil
 import threading
 from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import wait
 from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
@@ -88,7 +88,7 @@ def fetch_slides(talk: Talk, slides_dir: Path, ctx: WorkContext) -> dict[int, Sl
     with Journal(slides_dir) as journal:
         fetch = partial(fetch_slide, ctx.http, cancel=ctx.cancel, on_bytes=ctx.events.bytes, journal=journal)
         files = run_each(lambda s: fetch(s.index, s.image_urls, slides_dir / f"{s.index:04d}"), image_slides,
-                         ctx.settings.slide_jobs, "slide")  # fmt: skip
+                         ctx.settings.slide_jobs, "slide", ctx.http.threads)  # fmt: skip
     journal.path.unlink(missing_ok=True)  # every slide is complete: nothing left to resume
     return {f.index: f for f in files}
 
@@ -163,14 +163,16 @@ def fetch_talk(talk: Talk, folder: str, ctx: WorkContext) -> Fetched:
     fmt = AUDIO_FORMAT if audio_only else VIDEO_AND_AUDIO_FORMAT
     # Slides and media come from different hosts: fetched at once, a talk takes the longer of the two
     # instead of their sum (a 5 min talk 50 ms away: 3.10 s -> 2.74 s, medians of 5). Should the slides
-    # fail, leaving the block waits for the media, whose complete parts a retry then keeps.
-    with ThreadPoolExecutor(1, thread_name_prefix="media") as pool:
-        pending = pool.submit(download_media, talk.media, work / "media", ctx.media, fmt=fmt)
+    # fail, the media download is still waited for: its complete parts are kept for a retry.
+    pending = ctx.http.threads.submit(download_media, talk.media, work / "media", ctx.media, fmt=fmt)
+    try:
         fetched = fetch_slides(talk, talk_dir / "slides", ctx)
         firsts, clips = video_slide_frames(talk, talk_dir / "slides", work, ctx)
         fetched |= firsts
         ctx.events.stage(talk.key, "slides")
-        media = pending.result()
+    finally:
+        wait([pending])
+    media = pending.result()
     if audio_only and not fetched:  # only video slides, none of them to be had: the video is the MP4
         media = download_media(talk.media, work / "media-video", ctx.media, fmt=VIDEO_AND_AUDIO_FORMAT)
     ctx.events.stage(talk.key, "media")

@@ -1,4 +1,5 @@
-"""run_each: results in order, at most ``workers`` at once, nothing new after a failure."""
+"""run_each: results in order, at most ``workers`` at once, nothing new after a failure; Threads: lent, not
+started again."""
 
 from __future__ import annotations
 
@@ -7,7 +8,7 @@ import time
 
 import pytest
 
-from confarchive.core.workers import run_each
+from confarchive.core.workers import Threads, run_each
 
 
 def test_results_come_back_in_the_items_order_whatever_finishes_first() -> None:
@@ -57,7 +58,53 @@ def test_empty_and_single_item() -> None:
     assert run_each(lambda n: n + 1, [41], 4, "t") == [42]
 
 
-def test_workers_are_named_after_the_job() -> None:
+@pytest.mark.parametrize("lent", [False, True])
+def test_workers_are_named_after_the_job(lent: bool) -> None:
     names: set[str] = set()
-    run_each(lambda _: names.add(threading.current_thread().name), list(range(6)), 3, "hls")
+    threads = Threads("lender") if lent else None
+    run_each(lambda _: names.add(threading.current_thread().name), list(range(6)), 3, "hls", threads)
     assert names <= {"hls_0", "hls_1", "hls_2"} and names
+    if threads is not None:  # a lent thread gets its own name back
+        assert threads.submit(lambda: threading.current_thread().name).result().startswith("lender")
+        threads.close()
+
+
+def test_a_run_of_fan_outs_reuses_its_threads() -> None:
+    """Twenty talks' fan-outs of 4 workers each, one after the other: 4 threads in all, not 80."""
+    threads = Threads("reused")
+    idents: set[int] = set()
+    lock = threading.Lock()
+
+    def job(_: int) -> None:
+        with lock:
+            idents.add(threading.get_ident())
+        time.sleep(0.001)
+
+    for _ in range(20):
+        run_each(job, list(range(8)), 4, "t", threads)
+    assert len(idents) == 4
+    kept = [t for t in threading.enumerate() if t.name.startswith("reused_")]
+    assert {t.ident for t in kept} == idents  # kept, idle, until the run ends
+    threads.close()
+
+
+def test_a_lent_thread_may_fan_out_again() -> None:
+    """A talk's media download runs on a lent thread and fans out its segments on the same Threads."""
+    threads = Threads("run")
+    outer = [threads.submit(run_each, lambda n: n * 2, list(range(10)), 3, "inner", threads) for _ in range(6)]
+    assert [f.result(timeout=10) for f in outer] == [[n * 2 for n in range(10)]] * 6
+    threads.close()
+
+
+def test_failures_and_order_hold_on_lent_threads() -> None:
+    threads = Threads("run")
+
+    def job(n: int) -> int:
+        if n == 5:
+            raise ValueError("item 5")
+        return n
+
+    with pytest.raises(ValueError, match="item 5"):
+        run_each(job, list(range(10)), 3, "t", threads)
+    assert run_each(lambda n: -n, list(range(10)), 3, "t", threads) == [-n for n in range(10)]
+    threads.close()
