@@ -163,7 +163,7 @@ def conference(
 def start_shared_world(talks: tuple[FixtureTalk, ...]) -> SharedMediaWorld:
     """The world serving ``talks``, their slides drawn before any run: the world draws a slide when it is
     first asked for, on the cores the measured run uses (a conference's first run paid ~2 ms of the
-    world's CPU a slide that no later run and no floor pays: 9.0 against 2.2 s of server CPU for the
+    world's CPU a slide that no later run and no floor pays: 9.0 against 2.3 s of server CPU for the
     first and second of three 50-talk runs)."""
     world = SharedMediaWorld(CACHE, talks)
     world.start()
