@@ -31,6 +31,12 @@ class World:
         self.talks = {t.name: t for t in talks}
         self.by_pid = {t.pid: t for t in talks if t.slideslive}
         self.by_page = {(t.page_host, t.page_path): t for t in talks}
+        # the media host's folder ids: a talk's own media (clip None) and each of its video slides' clips
+        self.by_video_id: dict[str, tuple[FixtureTalk, int | None]] = {
+            video_id(t): (t, None) for t in self.by_pid.values() if t.media == "yoda"
+        }
+        for talk in self.by_pid.values():
+            self.by_video_id |= {talk.clip_id(n): (talk, n) for n, _ in talk.video_slides}
         self.state = WorldState(self._route)
         self._slideslive = SlidesLiveRoutes(self)
         self._conferences = ConferenceRoutes(self)
@@ -217,21 +223,17 @@ class World:
 
     def _yoda(self, req: Request) -> Response | None:
         m = re.fullmatch(r"/([YC]\d+_\w+)/((?:audio/|video/)?[\w.]+)", req.path)
-        if not m:
+        found = self.by_video_id.get(m.group(1)) if m else None
+        if m is None or found is None:
             return None
-        folder = self._yoda_folders().get(m.group(1))
-        path = folder / m.group(2) if folder else None
-        if path is None or not path.is_file() or path.name == "first.png":
+        # only the talk asked for: a request must not cost as much as the conference has talks
+        talk, clip = found
+        folder = self.media_path(talk).parent if clip is None else self.clip_path(talk, clip).parent
+        path = folder / m.group(2)
+        if not path.is_file() or path.name == "first.png":
             return None
         ctype = "application/vnd.apple.mpegurl" if path.suffix == ".m3u8" else "video/mp2t"
         return Response(file=path, content_type=ctype)
-
-    def _yoda_folders(self) -> dict[str, Path]:
-        folders = {video_id(t): self.media_path(t).parent for t in self.by_pid.values() if t.media == "yoda"}
-        for talk in self.by_pid.values():
-            for n, _ in talk.video_slides:
-                folders[talk.clip_id(n)] = self.clip_path(talk, n).parent
-        return folders
 
     def _media_host(self, req: Request) -> Response | None:
         if m := re.fullmatch(r"/videos/(\w+)\.mp4", req.path):
