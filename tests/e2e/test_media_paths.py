@@ -30,6 +30,8 @@ def test_a_talk_s_segments_come_in_parallel_within_the_per_host_limit(
         if req.path.endswith("/audio/index.m3u8") and talk.pid in req.path:
             world.state.reset_peak()  # from here on the media host serves only this talk's segments
             peaks.append(0)
+        elif req.path.endswith(".ts") and talk.pid in req.path:
+            time.sleep(0.2)  # each segment takes a while: one at a time could not overlap, however fast the world
         return None
 
     config = _config(world_config, tmp_path, "[network]\nper_host_connections = 3")

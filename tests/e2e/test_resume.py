@@ -136,10 +136,15 @@ def test_kill_while_a_media_segment_is_half_sent(world: World, hooks: list, tmp_
     pieces = root / ".confarchive" / "work" / f"slideslive-{talk.pid}" / "media" / "hls" / "main"
     part = pieces / "seg-00002.ts.part"  # the held segment, second of the playlist
     others = len(segments) - 1
+    slides = root / talk.title / "slides"
+    every_slide = [slides / f"{n:04d}.png" for n in range(1, len(talk.slide_times_ms) + 1)]
     proc = _start(config, root, talk.url)
     try:
         assert stalled.wait(60), "the segment was never requested"
-        if packed:  # every other segment in the pack: the run is only waiting for the held one
+        # slides and media come at once (two hosts): the kill waits for the slides, so that the run is
+        # waiting for the held segment only
+        _wait_for(lambda: all(p.exists() for p in every_slide), "every slide on disk")
+        if packed:  # every other segment in the pack
             _wait_for(lambda: len(in_pack(pieces)) == others, "the other segments packed")
             assert not part.exists()  # a small segment never reaches the disk before it is complete
         else:
@@ -166,7 +171,7 @@ def test_kill_while_a_media_segment_is_half_sent(world: World, hooks: list, tmp_
     else:
         assert resumed.headers["range"] == f"bytes={half}-"  # from where it stopped
         assert world.state.bytes[resumed.key] == size - half
-    for n in range(1, len(talk.slide_times_ms) + 1):  # slides were all done before the media started
+    for n in range(1, len(talk.slide_times_ms) + 1):  # slides were all done before the kill
         assert world.state.requests[f"/slides.slideslive.com/{talk.pid}/slides/original/{talk.image_name(n)}.png"] == 0
     _assert_complete(world, root, talk)
 
