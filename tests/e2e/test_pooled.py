@@ -111,3 +111,37 @@ def test_a_get_after_yt_dlp_replaced_requests_proxy_selection(world: World, hook
     finally:
         client.close()
     assert (tmp_path / "after.bin").read_bytes() == b"ok"
+
+
+def test_the_adapter_is_asked_for_a_pool_once_per_origin_and_again_after_it_closed_it(
+    world: World, hooks: list, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Asking the adapter rebuilds the pool's key and TLS context for every GET; the pool is kept per
+    origin instead, and one that has been closed since is asked for again."""
+    from requests.adapters import HTTPAdapter
+
+    asked: list[str] = []
+    original = HTTPAdapter.get_connection_with_tls_context
+
+    def counting(self: HTTPAdapter, request, *args, **kwargs):  # type: ignore[no-untyped-def]
+        asked.append(request.url)
+        return original(self, request, *args, **kwargs)
+
+    monkeypatch.setattr(HTTPAdapter, "get_connection_with_tls_context", counting)
+    files = {f"/f/{n}.bin": Response(body=bytes([n]) * 50, content_type="application/octet-stream") for n in range(4)}
+    hooks.append(_serving([], files))
+    client = _client(world)
+    try:
+        for name in list(files)[:3]:
+            download(client, f"https://{HOST}{name}", tmp_path / name.replace("/", "_"), what="a file")
+        assert len(asked) == 1
+        manager = client.session.get_adapter(f"https://{HOST}/").poolmanager
+        dropped = [manager.pools[key] for key in manager.pools.keys()]  # noqa: SIM118 (it refuses iter())
+        manager.clear()
+        for pool in dropped:
+            pool.close()  # as urllib3 1.26's manager does to the pools it drops
+        download(client, f"https://{HOST}/f/3.bin", tmp_path / "_f_3.bin", what="a file")
+    finally:
+        client.close()
+    assert len(asked) == 2
+    assert [(tmp_path / n.replace("/", "_")).read_bytes() for n in files] == [a.body for a in files.values()]

@@ -47,7 +47,13 @@ class Layout:
         return path
 
     def relative(self, path: Path | str) -> str:
-        return Path(path).resolve().relative_to(self.root.resolve()).as_posix()
+        """``path`` relative to the archive's root, as the index links it. Read from the path as written
+        when it is under the root (an index of a conference asks this a few thousand times, and resolving
+        costs a stat per component); through symlinks when it is not (a path under the resolved root)."""
+        try:
+            return Path(os.path.abspath(path)).relative_to(self.root).as_posix()
+        except ValueError:
+            return Path(path).resolve().relative_to(self.root.resolve()).as_posix()
 
 
 def write_if_changed(layout: Layout, path: Path, data: bytes) -> bool:

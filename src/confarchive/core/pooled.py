@@ -40,12 +40,16 @@ class Pooled:
         self._settings_for = settings_for  # the session's environment settings for a URL (proxies, verify)
         self._timeout_s = timeout_s
         self._timeout = urllib3.Timeout(connect=timeout_s, read=timeout_s)
+        # the adapter's pool per origin and TLS settings: asking the adapter rebuilds its pool key and TLS
+        # context (a URL parse and a stat of the CA bundle) for every GET, a fifth of this module's CPU
+        self._pools: dict[tuple[object, ...], urllib3.HTTPConnectionPool] = {}
 
     def get(self, logical: str, actual: str, headers: dict[str, str] | None) -> requests.Response | None:
         """The answer to a GET of ``actual`` (``logical`` rewritten), body unread, redirects followed; None
         when requests must send it (a proxy applies, the URL is not plain ASCII)."""
         settings = self._settings_for(logical)  # as requests: the environment for the URL asked for
-        if not actual.isascii() or select_proxy(actual, settings["proxies"]):
+        proxies = settings["proxies"]
+        if not actual.isascii() or (proxies and select_proxy(actual, proxies)):
             return None
         wire = requests.PreparedRequest()
         wire.method, wire.url = "GET", requote_uri(actual)
@@ -62,9 +66,7 @@ class Pooled:
             logical_request = auth(logical_request)
         adapter = self._session.get_adapter(wire.url)
         assert isinstance(adapter, HTTPAdapter)
-        # proxies as requests passes them, never None: yt-dlp, once imported, replaces requests' proxy selector
-        # with one that needs the dict
-        pool = adapter.get_connection_with_tls_context(wire, settings["verify"], settings["proxies"], settings["cert"])
+        pool = self._pool(adapter, wire, settings)
         adapter.cert_verify(pool, wire.url, settings["verify"], settings["cert"])
         raw = pool.urlopen(
             "GET", wire.path_url, headers=logical_request.headers, redirect=False, assert_same_host=False,
@@ -80,6 +82,25 @@ class Pooled:
         if response.is_redirect:
             return self._redirected(response, logical, headers, settings)
         return response
+
+    def _pool(
+        self, adapter: HTTPAdapter, wire: requests.PreparedRequest, settings: dict[str, Any]
+    ) -> urllib3.HTTPConnectionPool:
+        """The adapter's pool for ``wire``'s origin, asked of the adapter once per origin and TLS settings.
+        A pool closed since (urllib3 1.26's manager closes the pools it drops; 2.x leaves them to the garbage
+        collector) is asked for again; one closed between this and its use is a ``ClosedPoolError``, retried
+        as any error of a request."""
+        url = wire.url or ""
+        end = url.find("/", url.find("//") + 2)
+        key = (id(adapter), url if end < 0 else url[:end], settings["verify"], settings["cert"])
+        pool = self._pools.get(key)
+        if pool is None or pool.pool is None:
+            # proxies as requests passes them, never None: yt-dlp, once imported, replaces requests' proxy
+            # selector with one that needs the dict
+            pool = adapter.get_connection_with_tls_context(wire, settings["verify"], settings["proxies"],
+                                                           settings["cert"])  # fmt: skip
+            self._pools[key] = pool
+        return pool
 
     def _redirected(
         self, response: requests.Response, logical: str, headers: dict[str, str] | None, settings: dict[str, Any]
