@@ -48,8 +48,8 @@ class Layout:
 
     def relative(self, path: Path | str) -> str:
         """``path`` relative to the archive's root, as the index links it. Read from the path as written
-        when it is under the root (an index of a conference asks this a few thousand times, and resolving
-        costs a stat per component); through symlinks when it is not (a path under the resolved root)."""
+        when it is under the root (the index asks this ~44 times a talk, and resolving costs a stat per
+        path component); through symlinks when it is not (a path under the resolved root)."""
         try:
             return Path(os.path.abspath(path)).relative_to(self.root).as_posix()
         except ValueError:

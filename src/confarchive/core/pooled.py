@@ -40,8 +40,9 @@ class Pooled:
         self._settings_for = settings_for  # the session's environment settings for a URL (proxies, verify)
         self._timeout_s = timeout_s
         self._timeout = urllib3.Timeout(connect=timeout_s, read=timeout_s)
-        # the adapter's pool per origin and TLS settings: asking the adapter rebuilds its pool key and TLS
-        # context (a URL parse and a stat of the CA bundle) for every GET, a fifth of this module's CPU
+        # the adapter's pool per origin and TLS settings (one entry per origin a run meets): asking the
+        # adapter rebuilds its pool key and TLS context (a URL parse, a stat of the CA bundle) for every GET,
+        # a third of what this module added to urllib3's own CPU in a profile of 30 talks
         self._pools: dict[tuple[object, ...], urllib3.HTTPConnectionPool] = {}
 
     def get(self, logical: str, actual: str, headers: dict[str, str] | None) -> requests.Response | None:
@@ -67,7 +68,6 @@ class Pooled:
         adapter = self._session.get_adapter(wire.url)
         assert isinstance(adapter, HTTPAdapter)
         pool = self._pool(adapter, wire, settings)
-        adapter.cert_verify(pool, wire.url, settings["verify"], settings["cert"])
         raw = pool.urlopen(
             "GET", wire.path_url, headers=logical_request.headers, redirect=False, assert_same_host=False,
             preload_content=False, decode_content=False, retries=adapter.max_retries, timeout=self._timeout,
@@ -86,19 +86,22 @@ class Pooled:
     def _pool(
         self, adapter: HTTPAdapter, wire: requests.PreparedRequest, settings: dict[str, Any]
     ) -> urllib3.HTTPConnectionPool:
-        """The adapter's pool for ``wire``'s origin, asked of the adapter once per origin and TLS settings.
-        A pool closed since (urllib3 1.26's manager closes the pools it drops; 2.x leaves them to the garbage
-        collector) is asked for again; one closed between this and its use is a ``ClosedPoolError``, retried
-        as any error of a request."""
+        """The adapter's pool for ``wire``'s origin, asked of the adapter (and given its TLS settings by
+        ``cert_verify``) once per origin and TLS settings: the same settings would set the same attributes
+        again, and other settings make another pool (they are part of requests' pool key). A pool closed
+        since (urllib3 1.26's manager closes the pools it drops; 2.x leaves them to the garbage collector)
+        is asked for again; one closed between this and its use is a ``ClosedPoolError``, retried as any
+        error of a request."""
         url = wire.url or ""
         end = url.find("/", url.find("//") + 2)
-        key = (id(adapter), url if end < 0 else url[:end], settings["verify"], settings["cert"])
+        key = (adapter, url if end < 0 else url[:end], settings["verify"], settings["cert"])  # adapter: by identity
         pool = self._pools.get(key)
         if pool is None or pool.pool is None:
             # proxies as requests passes them, never None: yt-dlp, once imported, replaces requests' proxy
             # selector with one that needs the dict
             pool = adapter.get_connection_with_tls_context(wire, settings["verify"], settings["proxies"],
                                                            settings["cert"])  # fmt: skip
+            adapter.cert_verify(pool, url, settings["verify"], settings["cert"])
             self._pools[key] = pool
         return pool
 
